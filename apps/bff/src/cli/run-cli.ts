@@ -1,0 +1,22 @@
+import { type Database, databaseOptionsFromEnv, openDatabase } from '../db/database';
+import { migrate } from '../db/migrate';
+import { type Env, parseEnv } from '../env';
+
+/**
+ * Runs a command-line task with the environment and a migrated database, and turns any error
+ * into one clear line on stderr and exit code 1.
+ */
+export async function runCli(task: (ctx: { env: Env; db: Database }) => Promise<void>, options = { migrate: true }): Promise<void> {
+  let db: Database | undefined;
+  try {
+    const env = parseEnv();
+    db = await openDatabase(databaseOptionsFromEnv(env));
+    if (options.migrate) await migrate(db);
+    await task({ env, db });
+  } catch (error) {
+    process.stderr.write(`immichvr: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  } finally {
+    await db?.close();
+  }
+}

@@ -1,0 +1,90 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import type { DatabaseEngine } from '@immichvr/shared';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+
+/** Anything that runs a parameterised query: the database itself or a transaction's client. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    text: string,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
+}
+
+/**
+ * The one database interface of the BFF. Both engines sit behind a `pg.Pool`, so rows come back
+ * typed the same way (bigint and numeric as strings, timestamptz as Date).
+ */
+export interface Database extends Queryable {
+  readonly engine: DatabaseEngine;
+  /** Runs fn in a transaction on one connection; use only `tx` inside it. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { engine: 'postgres'; url: string; maxConnections?: number }
+  /** dataDir: a folder to persist in, or undefined for an in-memory database (tests). */
+  | { engine: 'embedded'; dataDir: string | undefined };
+
+/** The engine the environment asks for: PostgreSQL when DATABASE_URL is set, else embedded in DATA_DIR. */
+export function databaseOptionsFromEnv(env: { databaseUrl: string | undefined; dataDir: string }): DatabaseOptions {
+  return env.databaseUrl
+    ? { engine: 'postgres', url: env.databaseUrl }
+    : { engine: 'embedded', dataDir: env.dataDir };
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.engine === 'postgres') {
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: 5_000,
+    });
+    // An idle client losing its server must not crash the process; the next query reports it.
+    pool.on('error', () => {});
+    return wrapPool('postgres', pool, async () => pool.end());
+  }
+
+  let lock: DataDirLock | undefined;
+  let pglite: PGlite;
+  if (options.dataDir) {
+    await mkdir(options.dataDir, { recursive: true });
+    lock = await acquireDataDirLock(options.dataDir);
+    pglite = new PGlite(path.join(options.dataDir, 'db'));
+  } else {
+    pglite = new PGlite();
+  }
+  await pglite.waitReady;
+  const pool = new pg.Pool(createPgConfig(pglite));
+  return wrapPool('embedded', pool, async () => {
+    await pool.end();
+    await pglite.close();
+    await lock?.release();
+  });
+}
+
+function wrapPool(engine: DatabaseEngine, pool: pg.Pool, close: () => Promise<void>): Database {
+  return {
+    engine,
+    query: (text, params) => pool.query(text, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close,
+  };
+}

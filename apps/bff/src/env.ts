@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed and validated once. Nothing else in the BFF reads process.env.
+ * Relative paths are resolved against the folder the command was started from (pnpm runs
+ * package scripts inside the package, but sets INIT_CWD to where the user typed the command).
+ */
+const portSchema = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
+const envSchema = z.object({
+  PORT: portSchema.default(21370),
+  HOST: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .regex(/^[\w.:[\]-]+$/, 'must be a host name or IP address')
+    .default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
+  FFPROBE_PATH: z.string().trim().min(1).default('ffprobe'),
+  DEMO_LIBRARY: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
+});
+
+export type Env = {
+  port: number;
+  host: string;
+  /** Absolute path of the data folder: embedded database, media, previews, depth maps. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  ffmpegPath: string;
+  ffprobePath: string;
+  /** auto: create the demo library on first start of an empty embedded library. */
+  demoLibrary: 'auto' | 'off';
+};
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** The folder relative paths given by the user are resolved against. */
+export function invocationDir(source: NodeJS.ProcessEnv = process.env): string {
+  return source.INIT_CWD ?? process.cwd();
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue?.path[0] ?? 'environment');
+    const given = source[key];
+    throw new EnvError(
+      `Invalid ${key}${given === undefined ? '' : `=${JSON.stringify(given)}`}: ${issue?.message ?? 'invalid value'} (see .env.example)`,
+    );
+  }
+  const e = result.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(invocationDir(source), e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    ffmpegPath: e.FFMPEG_PATH,
+    ffprobePath: e.FFPROBE_PATH,
+    demoLibrary: e.DEMO_LIBRARY,
+  };
+}

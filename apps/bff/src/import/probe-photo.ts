@@ -1,0 +1,44 @@
+import exifReader from 'exif-reader';
+import sharp, { type Metadata } from 'sharp';
+
+export interface PhotoFacts {
+  /** Size as displayed, after EXIF orientation; null when the format cannot be read here. */
+  width: number | null;
+  height: number | null;
+  /** From EXIF DateTimeOriginal (with OffsetTimeOriginal when present), else null. */
+  capturedAt: Date | null;
+}
+
+export async function probePhoto(file: string): Promise<PhotoFacts> {
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(file).metadata();
+  } catch {
+    // e.g. HEIC with the prebuilt sharp: still a photo of the library, just not measurable here.
+    return { width: null, height: null, capturedAt: null };
+  }
+  return {
+    width: metadata.autoOrient?.width ?? metadata.width ?? null,
+    height: metadata.autoOrient?.height ?? metadata.height ?? null,
+    capturedAt: metadata.exif ? exifCaptureDate(metadata.exif) : null,
+  };
+}
+
+/**
+ * EXIF stores a wall-clock time; exif-reader returns it as if it were UTC. OffsetTimeOriginal, when
+ * present, says how far that wall clock was from UTC. Without it the wall-clock time is kept as UTC.
+ */
+export function exifCaptureDate(exif: Buffer): Date | null {
+  try {
+    const tags = exifReader(exif);
+    const wallClock = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
+    if (!(wallClock instanceof Date) || Number.isNaN(wallClock.getTime())) return null;
+    const offset = tags.Photo?.OffsetTimeOriginal;
+    const match = typeof offset === 'string' ? /^([+-])(\d{2}):(\d{2})$/.exec(offset) : null;
+    if (!match) return wallClock;
+    const minutes = (Number(match[2]) * 60 + Number(match[3])) * (match[1] === '-' ? -1 : 1);
+    return new Date(wallClock.getTime() - minutes * 60_000);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './depth-encoding';
+export * from './enums';
+export * from './health';
+export * from './media';
+export * from './problem';
