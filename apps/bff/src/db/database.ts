@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import type { DatabaseEngine } from '@immichvr/shared';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+import { pgCompatibleParsers, pgliteQueryable } from './pglite-queryable';
 
 /** Anything that runs a parameterised query: the database itself or a transaction's client. */
 export interface Queryable {
@@ -12,11 +12,13 @@ export interface Queryable {
     text: string,
     params?: unknown[],
   ): Promise<pg.QueryResult<R>>;
+  /** Runs a script of several statements (migrations); returns nothing. */
+  exec(script: string): Promise<void>;
 }
 
 /**
- * The one database interface of the BFF. Both engines sit behind a `pg.Pool`, so rows come back
- * typed the same way (bigint and numeric as strings, timestamptz as Date).
+ * The one database interface of the BFF, over a `pg.Pool` or embedded PGlite. Rows come back typed
+ * the same way on both (bigint and numeric as strings, timestamptz as Date, json parsed).
  */
 export interface Database extends Queryable {
   readonly engine: DatabaseEngine;
@@ -50,32 +52,46 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 
   let lock: DataDirLock | undefined;
-  let pglite: PGlite;
+  let dataPath: string | undefined;
   if (options.dataDir) {
     await mkdir(options.dataDir, { recursive: true });
     lock = await acquireDataDirLock(options.dataDir);
-    pglite = new PGlite(path.join(options.dataDir, 'db'));
-  } else {
-    pglite = new PGlite();
+    dataPath = path.join(options.dataDir, 'db');
   }
+  const pglite = new PGlite({ dataDir: dataPath, parsers: pgCompatibleParsers() });
   await pglite.waitReady;
-  const pool = new pg.Pool(createPgConfig(pglite));
-  return wrapPool('embedded', pool, async () => {
-    await pool.end();
-    await pglite.close();
-    await lock?.release();
-  });
+  const queryable = pgliteQueryable(pglite);
+  return {
+    engine: 'embedded',
+    query: (text, params) => queryable.query(text, params),
+    exec: (script) => queryable.exec(script),
+    // PGlite runs one statement at a time; a transaction holds it until it ends.
+    transaction: (fn) => pglite.transaction((tx) => fn(pgliteQueryable(tx))),
+    async close() {
+      await pglite.close();
+      await lock?.release();
+    },
+  } as Database;
 }
 
 function wrapPool(engine: DatabaseEngine, pool: pg.Pool, close: () => Promise<void>): Database {
   return {
     engine,
     query: (text, params) => pool.query(text, params),
+    async exec(script) {
+      await pool.query(script);
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(client);
+        const tx: Queryable = {
+          query: (text, params) => client.query(text, params),
+          async exec(script) {
+            await client.query(script);
+          },
+        } as Queryable;
+        const result = await fn(tx);
         await client.query('COMMIT');
         return result;
       } catch (error) {

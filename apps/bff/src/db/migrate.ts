@@ -90,7 +90,7 @@ export async function migrate(db: Database, known?: Migration[]): Promise<string
       const pending = migrations.find((m) => !rows.some((r) => r.name === m.name));
       if (!pending) return undefined;
       try {
-        await tx.query(pending.up);
+        await tx.exec(pending.up);
       } catch (error) {
         throw new MigrationError(`Migration ${pending.name} failed: ${(error as Error).message}`);
       }
@@ -117,7 +117,7 @@ export async function rollback(db: Database, steps = 1, known?: Migration[]): Pr
       if (!last) return undefined;
       const migration = migrations.find((m) => m.name === last.name) as Migration;
       try {
-        await tx.query(migration.down);
+        await tx.exec(migration.down);
       } catch (error) {
         throw new MigrationError(`Rollback of ${last.name} failed: ${(error as Error).message}`);
       }

@@ -1,0 +1,78 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DataDirBusyError } from '../src/db/data-dir-lock';
+import { openDatabase } from '../src/db/database';
+import { createTestDatabase, ENGINES } from './helpers/test-database';
+
+const PROBE = `SELECT 9007199254740993::int8 AS big, 1.25::numeric AS num, 7::int4 AS int,
+  '2026-01-02T03:04:05Z'::timestamptz AS at, '{"a":[1]}'::jsonb AS doc, ARRAY['x','y']::text[] AS list,
+  true AS flag, NULL::text AS nothing, 'photo'::media_type AS kind`;
+
+describe.each(ENGINES)('the database interface on %s', (engine) => {
+  it('returns the same JavaScript types on both engines and survives failing queries', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      await expect(t.db.query('SELECT $1::int', ['not a number'])).rejects.toThrow(/invalid input syntax/);
+      const { rows } = await t.db.query(PROBE);
+      expect(rows[0]).toEqual({
+        big: '9007199254740993',
+        num: '1.25',
+        int: 7,
+        at: new Date('2026-01-02T03:04:05Z'),
+        doc: { a: [1] },
+        list: ['x', 'y'],
+        flag: true,
+        nothing: null,
+        kind: 'photo',
+      });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('rolls a failed transaction back', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      await expect(
+        t.db.transaction(async (tx) => {
+          await tx.query(`INSERT INTO media_roots (path) VALUES ('/rolled-back')`);
+          throw new Error('stop');
+        }),
+      ).rejects.toThrow('stop');
+      expect((await t.db.query('SELECT count(*) AS n FROM media_roots')).rows[0]).toEqual({ n: '0' });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('the embedded database in a data folder', () => {
+  it('keeps committed rows across reopening and keeps a second process out', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-db-'));
+    try {
+      const first = await openDatabase({ engine: 'embedded', dataDir: dir });
+      await first.query('CREATE TABLE kept (v int)');
+      await first.query('INSERT INTO kept VALUES (42)');
+      await first.close();
+      const again = await openDatabase({ engine: 'embedded', dataDir: dir });
+      expect((await again.query('SELECT v FROM kept')).rows).toEqual([{ v: 42 }]);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data folder locked by another running process', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-lock-'));
+    try {
+      const { writeFile } = await import('node:fs/promises');
+      // pid 1 always runs: the lock looks held by someone else.
+      await writeFile(path.join(dir, 'db.lock'), '1');
+      await expect(openDatabase({ engine: 'embedded', dataDir: dir })).rejects.toThrow(DataDirBusyError);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
