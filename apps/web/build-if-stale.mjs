@@ -10,13 +10,20 @@ const newest = (entry) => {
   if (!info.isDirectory()) return info.mtimeMs;
   return Math.max(0, ...readdirSync(entry).map((name) => newest(path.join(entry, name))));
 };
-const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../../packages/shared/src'].map((p) =>
-  newest(path.join(here, p)),
-);
+const sources = [
+  'src',
+  'index.html',
+  'vite.config.ts',
+  'package.json',
+  '../../packages/shared/src',
+].map((p) => newest(path.join(here, p)));
 const built = newest(path.join(here, 'dist/index.html'));
 if (built > Math.max(...sources)) {
   console.log('web app is up to date');
 } else {
-  const result = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], { cwd: here, stdio: 'inherit' });
+  const result = spawnSync('pnpm', ['exec', 'vite', 'build', '--logLevel', 'warn'], {
+    cwd: here,
+    stdio: 'inherit',
+  });
   process.exit(result.status ?? 1);
 }

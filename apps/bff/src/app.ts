@@ -15,10 +15,13 @@ export interface AppDeps {
 }
 
 function problem(status: number, title: string, detail?: string): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }), {
-    status,
-    headers: { 'Content-Type': 'application/problem+json' },
-  });
+  return new Response(
+    JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }),
+    {
+      status,
+      headers: { 'Content-Type': 'application/problem+json' },
+    },
+  );
 }
 
 export function createApp(deps: AppDeps) {
@@ -41,8 +44,17 @@ export function createApp(deps: AppDeps) {
   app.notFound(() => problem(404, 'Not Found'));
   app.onError((error, c) => {
     if (error instanceof HttpProblem) return problem(error.status, error.title, error.message);
-    deps.logger.error('unhandled error', { method: c.req.method, path: c.req.path, error: String(error), stack: error.stack });
-    return problem(500, 'Internal Server Error', 'something went wrong; the server log has the details');
+    deps.logger.error('unhandled error', {
+      method: c.req.method,
+      path: c.req.path,
+      error: String(error),
+      stack: error.stack,
+    });
+    return problem(
+      500,
+      'Internal Server Error',
+      'something went wrong; the server log has the details',
+    );
   });
   return app;
 }

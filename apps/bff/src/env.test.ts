@@ -16,7 +16,12 @@ describe('parseEnv', () => {
 
   it('takes valid values and treats an empty DATABASE_URL as unset', () => {
     const env = parseEnv({ PORT: '8080', HOST: '0.0.0.0', DATA_DIR: '/srv/vr', DATABASE_URL: '' });
-    expect(env).toMatchObject({ port: 8080, host: '0.0.0.0', dataDir: '/srv/vr', databaseUrl: undefined });
+    expect(env).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      dataDir: '/srv/vr',
+      databaseUrl: undefined,
+    });
   });
 
   it.each([

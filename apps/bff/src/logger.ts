@@ -10,7 +10,11 @@ export interface Logger {
 }
 
 export function createLogger(level: LogLevel): Logger {
-  const write = (at: Exclude<LogLevel, 'silent'>, msg: string, fields?: Record<string, unknown>) => {
+  const write = (
+    at: Exclude<LogLevel, 'silent'>,
+    msg: string,
+    fields?: Record<string, unknown>,
+  ) => {
     if (ORDER[at] < ORDER[level]) return;
     const line = JSON.stringify({ time: new Date().toISOString(), level: at, msg, ...fields });
     (at === 'error' || at === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { createProgressLine } from './cli/progress';
 import { databaseOptionsFromEnv, openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { parseEnv } from './env';
 import { createLogger } from './logger';
-import { createProgressLine } from './cli/progress';
 import { seedDemoIfEmpty } from './services/demo-library.service';
 
 const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -27,7 +27,10 @@ async function main(): Promise<void> {
 
   const app = createApp({ db, dataDir: env.dataDir, webDistDir: WEB_DIST_DIR, logger });
   const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
-    logger.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`, database: db.engine });
+    logger.info('listening', {
+      url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
+      database: db.engine,
+    });
   });
 
   let stopping = false;
@@ -36,7 +39,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info('stopping', { signal });
     server.close(() => {
-      db.close().then(() => process.exit(0), () => process.exit(1));
+      db.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
     });
     // Open keep-alive or streaming connections must not hold the process forever.
     setTimeout(() => process.exit(0), 5_000).unref();

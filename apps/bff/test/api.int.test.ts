@@ -52,7 +52,9 @@ describe.each(ENGINES)('the first API endpoints on %s', (engine) => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res: Response = await app.request(`/api/media?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: Response = await app.request(
+        `/api/media?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(res.status).toBe(200);
       const page = mediaPageSchema.parse(await res.json());
       seen.push(...page.items.map((i) => i.originalFilename));
@@ -62,7 +64,11 @@ describe.each(ENGINES)('the first API endpoints on %s', (engine) => {
   });
 
   it('answers bad input with problem+json', async () => {
-    for (const url of ['/api/media?limit=0', '/api/media?cursor=garbage', '/api/media/not-a-uuid/original']) {
+    for (const url of [
+      '/api/media?limit=0',
+      '/api/media?cursor=garbage',
+      '/api/media/not-a-uuid/original',
+    ]) {
       const res = await app.request(url);
       expect(res.status, url).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');

@@ -14,7 +14,9 @@ describe.each(ENGINES)('the database interface on %s', (engine) => {
   it('returns the same JavaScript types on both engines and survives failing queries', async () => {
     const t = await createTestDatabase(engine);
     try {
-      await expect(t.db.query('SELECT $1::int', ['not a number'])).rejects.toThrow(/invalid input syntax/);
+      await expect(t.db.query('SELECT $1::int', ['not a number'])).rejects.toThrow(
+        /invalid input syntax/,
+      );
       const { rows } = await t.db.query(PROBE);
       expect(rows[0]).toEqual({
         big: '9007199254740993',
@@ -41,7 +43,9 @@ describe.each(ENGINES)('the database interface on %s', (engine) => {
           throw new Error('stop');
         }),
       ).rejects.toThrow('stop');
-      expect((await t.db.query('SELECT count(*) AS n FROM media_roots')).rows[0]).toEqual({ n: '0' });
+      expect((await t.db.query('SELECT count(*) AS n FROM media_roots')).rows[0]).toEqual({
+        n: '0',
+      });
     } finally {
       await t.cleanup();
     }
@@ -70,7 +74,9 @@ describe('the embedded database in a data folder', () => {
       const { writeFile } = await import('node:fs/promises');
       // pid 1 always runs: the lock looks held by someone else.
       await writeFile(path.join(dir, 'db.lock'), '1');
-      await expect(openDatabase({ engine: 'embedded', dataDir: dir })).rejects.toThrow(DataDirBusyError);
+      await expect(openDatabase({ engine: 'embedded', dataDir: dir })).rejects.toThrow(
+        DataDirBusyError,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -6,8 +6,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PHOTOS, DEMO_VIDEOS } from '../src/demo/catalogue';
 import { demoLayout, generateDemo } from '../src/demo/generate-demo';
-import { importFolder } from '../src/services/import.service';
 import { createDemoLibrary } from '../src/services/demo-library.service';
+import { importFolder } from '../src/services/import.service';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
@@ -21,7 +21,9 @@ async function treeHashes(dir: string): Promise<Record<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const full = path.join(entry.parentPath, entry.name);
-    out[path.relative(dir, full)] = createHash('sha256').update(await readFile(full)).digest('hex');
+    out[path.relative(dir, full)] = createHash('sha256')
+      .update(await readFile(full))
+      .digest('hex');
   }
   return out;
 }
@@ -29,13 +31,21 @@ async function treeHashes(dir: string): Promise<Record<string, string>> {
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(path.join(os.tmpdir(), 'immichvr-demo-'));
-  await generateDemo(path.join(work, 'a', 'demo'), { ffmpegPath: FFMPEG, photos: PHOTOS, videos: VIDEOS });
+  await generateDemo(path.join(work, 'a', 'demo'), {
+    ffmpegPath: FFMPEG,
+    photos: PHOTOS,
+    videos: VIDEOS,
+  });
 });
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
 describe('the demo generator', () => {
   it('writes byte-identical files for the same seed', async () => {
-    await generateDemo(path.join(work, 'b', 'demo'), { ffmpegPath: FFMPEG, photos: PHOTOS, videos: VIDEOS });
+    await generateDemo(path.join(work, 'b', 'demo'), {
+      ffmpegPath: FFMPEG,
+      photos: PHOTOS,
+      videos: VIDEOS,
+    });
     const a = await treeHashes(path.join(work, 'a', 'demo'));
     const b = await treeHashes(path.join(work, 'b', 'demo'));
     expect(Object.keys(a).length).toBeGreaterThan(70); // photos, their truth, 72 video frames
@@ -52,7 +62,12 @@ describe('the demo generator', () => {
     const depth = await sharp(
       path.join(layout.groundTruthDir, 'photos', `${path.parse(rotated.name).name}.depth.png`),
     ).metadata();
-    expect([depth.width, depth.height, depth.depth, depth.channels]).toEqual([rotated.width, rotated.height, 'ushort', 1]);
+    expect([depth.width, depth.height, depth.depth, depth.channels]).toEqual([
+      rotated.width,
+      rotated.height,
+      'ushort',
+      1,
+    ]);
   });
 });
 
@@ -77,7 +92,10 @@ describe.each(ENGINES)('import on %s', (engine) => {
     expect(await treeHashes(folder)).toEqual(before);
     expect(summary.added).toBe(PHOTOS.length + VIDEOS.length);
     expect(summary.duplicates).toBe(1);
-    expect(summary.skipped.map((s) => path.basename(s.file)).sort()).toEqual(['broken.mp4', 'notes.txt']);
+    expect(summary.skipped.map((s) => path.basename(s.file)).sort()).toEqual([
+      'broken.mp4',
+      'notes.txt',
+    ]);
 
     const { rows } = await t.db.query(
       `SELECT original_filename, media_type, file_path, mime_type, width, height, duration_seconds,
@@ -92,20 +110,32 @@ describe.each(ENGINES)('import on %s', (engine) => {
       captured_at: new Date(PHOTOS[1]?.capturedAt as string),
       file_path: path.join(folder, 'photos', PHOTOS[1]?.name as string),
     });
-    const checksum = createHash('sha256').update(await readFile(rotated?.file_path)).digest('hex');
+    const checksum = createHash('sha256')
+      .update(await readFile(rotated?.file_path))
+      .digest('hex');
     expect(rotated?.checksum).toBe(checksum);
     const video = rows.find((r) => r.media_type === 'video');
-    expect(video).toMatchObject({ mime_type: 'video/mp4', width: 480, height: 270, frame_rate: '24.0000' });
+    expect(video).toMatchObject({
+      mime_type: 'video/mp4',
+      width: 480,
+      height: 270,
+      frame_rate: '24.0000',
+    });
     expect(Number(video?.duration_seconds)).toBeCloseTo(3, 1);
     expect(video?.captured_at).toEqual(new Date(VIDEOS[0]?.capturedAt as string));
 
     const queued = await t.db.query(`SELECT status, priority FROM processing_queue`);
     expect(queued.rows).toHaveLength(summary.added);
-    expect(new Set(queued.rows.map((r) => `${r.status}/${r.priority}`))).toEqual(new Set(['queued/7']));
+    expect(new Set(queued.rows.map((r) => `${r.status}/${r.priority}`))).toEqual(
+      new Set(['queued/7']),
+    );
   });
 
   it('adds only what is new when run again', async () => {
-    await cp(path.join(folder, 'photos', PHOTOS[1]?.name as string), path.join(folder, 'later.jpg'));
+    await cp(
+      path.join(folder, 'photos', PHOTOS[1]?.name as string),
+      path.join(folder, 'later.jpg'),
+    );
     const { rows: before } = await t.db.query('SELECT count(*) AS n FROM media_items');
     const again = await importFolder(t.db, folder, { ffprobePath: FFPROBE, queue: false });
     expect(again.added).toBe(0);
@@ -116,7 +146,9 @@ describe.each(ENGINES)('import on %s', (engine) => {
   });
 
   it('reports a missing folder clearly', async () => {
-    await expect(importFolder(t.db, path.join(work, 'nope'), { ffprobePath: FFPROBE })).rejects.toThrow(/is not a folder/);
+    await expect(
+      importFolder(t.db, path.join(work, 'nope'), { ffprobePath: FFPROBE }),
+    ).rejects.toThrow(/is not a folder/);
   });
 });
 
@@ -126,21 +158,37 @@ describe.each(ENGINES)('the demo library on %s', (engine) => {
     const dataDir = path.join(work, `data-${engine}`);
     try {
       await cp(path.join(work, 'a', 'demo'), path.join(dataDir, 'demo'), { recursive: true });
-      const result = await createDemoLibrary(t.db, { dataDir, ffmpegPath: FFMPEG, ffprobePath: FFPROBE });
+      const result = await createDemoLibrary(t.db, {
+        dataDir,
+        ffmpegPath: FFMPEG,
+        ffprobePath: FFPROBE,
+      });
       expect(result).toEqual({ generated: false, added: 3, depthMaps: 3 });
       const { rows } = await t.db.query(
         `SELECT m.original_filename, d.model_name, d.width, d.height, d.file_path, d.checksum, d.processing_params
          FROM media_items m JOIN depth_map_cache d ON d.media_item_id = m.id ORDER BY 1`,
       );
-      expect(rows.map((r) => r.model_name)).toEqual(['ground-truth', 'ground-truth', 'ground-truth']);
+      expect(rows.map((r) => r.model_name)).toEqual([
+        'ground-truth',
+        'ground-truth',
+        'ground-truth',
+      ]);
       for (const row of rows) {
         expect(row.processing_params.encoding.kind).toBe('inverse-depth');
         expect((await stat(row.file_path)).isFile()).toBe(true);
-        expect(row.checksum).toBe(createHash('sha256').update(await readFile(row.file_path)).digest('hex'));
+        expect(row.checksum).toBe(
+          createHash('sha256')
+            .update(await readFile(row.file_path))
+            .digest('hex'),
+        );
       }
-      expect((await t.db.query('SELECT count(*) AS n FROM processing_queue')).rows).toEqual([{ n: '0' }]);
+      expect((await t.db.query('SELECT count(*) AS n FROM processing_queue')).rows).toEqual([
+        { n: '0' },
+      ]);
       // Running it again changes nothing.
-      expect(await createDemoLibrary(t.db, { dataDir, ffmpegPath: FFMPEG, ffprobePath: FFPROBE })).toEqual({
+      expect(
+        await createDemoLibrary(t.db, { dataDir, ffmpegPath: FFMPEG, ffprobePath: FFPROBE }),
+      ).toEqual({
         generated: false,
         added: 0,
         depthMaps: 0,

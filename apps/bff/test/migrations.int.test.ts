@@ -1,8 +1,15 @@
-import { mkdtemp, writeFile, cp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadMigrations, MIGRATIONS_DIR, MigrationError, migrate, rollback, schemaVersion } from '../src/db/migrate';
+import {
+  loadMigrations,
+  MIGRATIONS_DIR,
+  MigrationError,
+  migrate,
+  rollback,
+  schemaVersion,
+} from '../src/db/migrate';
 import { catalogSnapshot } from './helpers/catalog';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
@@ -50,7 +57,9 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
       await writeFile(path.join(dir, '01-schema.sql'), '-- edited\nSELECT 1;');
       const changed = await loadMigrations(dir);
       await expect(migrate(t.db, changed)).rejects.toThrow(MigrationError);
-      await expect(migrate(t.db, changed)).rejects.toThrow(/01-schema was changed after it was applied/);
+      await expect(migrate(t.db, changed)).rejects.toThrow(
+        /01-schema was changed after it was applied/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -59,7 +68,12 @@ describe.each(ENGINES)('migrations on %s', (engine) => {
   it('rolls a failing migration back whole and names it', async () => {
     t = await createTestDatabase(engine, { migrate: false });
     const all = await loadMigrations();
-    const broken = { name: '99-broken', up: 'CREATE TABLE half_done (id int); SELECT * FROM missing_table;', down: '', checksum: 'x' };
+    const broken = {
+      name: '99-broken',
+      up: 'CREATE TABLE half_done (id int); SELECT * FROM missing_table;',
+      down: '',
+      checksum: 'x',
+    };
     await expect(migrate(t.db, [...all, broken])).rejects.toThrow(/Migration 99-broken failed/);
     const { rows } = await t.db.query("SELECT to_regclass('half_done') IS NULL AS absent");
     expect(rows[0]).toEqual({ absent: true });

@@ -128,7 +128,12 @@ describe.each(ENGINES)('schema on %s', (engine) => {
   });
 
   it('has the updated_at trigger on all three tables', async () => {
-    const { rows } = await t.db.query<{ table: string; timing: string; event: string; statement: string }>(
+    const { rows } = await t.db.query<{
+      table: string;
+      timing: string;
+      event: string;
+      statement: string;
+    }>(
       `SELECT event_object_table AS table, action_timing AS timing, event_manipulation AS event,
          action_statement AS statement
        FROM information_schema.triggers WHERE trigger_schema = 'public' ORDER BY 1`,
@@ -147,11 +152,17 @@ describe.each(ENGINES)('schema on %s', (engine) => {
        WHERE contype IN ('f', 'u') AND connamespace = 'public'::regnamespace ORDER BY 1, 2`,
     );
     expect(rows).toEqual([
-      { tbl: 'depth_map_cache', def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE' },
+      {
+        tbl: 'depth_map_cache',
+        def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE',
+      },
       { tbl: 'depth_map_cache', def: 'UNIQUE (file_path)' },
       { tbl: 'depth_map_cache', def: 'UNIQUE (media_item_id)' },
       { tbl: 'media_roots', def: 'UNIQUE (path)' },
-      { tbl: 'processing_queue', def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE' },
+      {
+        tbl: 'processing_queue',
+        def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE',
+      },
     ]);
   });
 });
@@ -163,7 +174,10 @@ describe.each(ENGINES)('the spec migration alone on %s', (engine) => {
       const [first] = await loadMigrations();
       await migrate(t.db, first ? [first] : []);
       for (const [view, expected] of Object.entries(SPEC_VIEWS)) {
-        expect((await tableColumns(t.db, view)).map((c) => c.column), view).toEqual(expected);
+        expect(
+          (await tableColumns(t.db, view)).map((c) => c.column),
+          view,
+        ).toEqual(expected);
       }
     } finally {
       await t.cleanup();

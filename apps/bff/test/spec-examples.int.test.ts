@@ -8,7 +8,10 @@ const SPEC = new URL('../../../docs/database-schema.md', import.meta.url);
 /** The ```sql blocks of the spec's "Usage Examples" section, by their heading. */
 async function usageExamples(): Promise<Map<string, string>> {
   const text = await readFile(SPEC, 'utf8');
-  const section = text.slice(text.indexOf('## Usage Examples'), text.indexOf('## Performance Considerations'));
+  const section = text.slice(
+    text.indexOf('## Usage Examples'),
+    text.indexOf('## Performance Considerations'),
+  );
   const examples = new Map<string, string>();
   for (const match of section.matchAll(/### (.+)\n```sql\n([\s\S]*?)```/g)) {
     examples.set(match[1] as string, match[2] as string);
@@ -22,7 +25,8 @@ describe.each(ENGINES)('the spec usage examples on %s', (engine) => {
   const run = (title: string, replace: Record<string, string> = {}) => {
     let sql = examples.get(title);
     if (!sql) throw new Error(`no example "${title}" in the spec`);
-    for (const [placeholder, value] of Object.entries(replace)) sql = sql.replaceAll(placeholder, value);
+    for (const [placeholder, value] of Object.entries(replace))
+      sql = sql.replaceAll(placeholder, value);
     return t.db.query(sql);
   };
 
@@ -59,61 +63,78 @@ describe.each(ENGINES)('the spec usage examples on %s', (engine) => {
     await run('Update processing status', { '<queue_id>': next?.id });
     const summary = await run('Get processing statistics');
     expect(summary.rows).toEqual([
-      { status: 'processing', count: '1', avg_attempts: '1.00000000000000000000', avg_processing_time_seconds: null },
+      {
+        status: 'processing',
+        count: '1',
+        avg_attempts: '1.00000000000000000000',
+        avg_processing_time_seconds: null,
+      },
     ]);
 
     await run('Cache a generated depth map', { '<media_id>': next?.media_item_id });
     expect((await run('Find media without depth maps')).rows).toEqual([]);
-    const status = await t.db.query('SELECT processing_status, depth_map_path FROM media_processing_status');
-    expect(status.rows).toEqual([{ processing_status: 'processing', depth_map_path: '/data/depth_maps/vacation_depth.png' }]);
+    const status = await t.db.query(
+      'SELECT processing_status, depth_map_path FROM media_processing_status',
+    );
+    expect(status.rows).toEqual([
+      { processing_status: 'processing', depth_map_path: '/data/depth_maps/vacation_depth.png' },
+    ]);
   });
 });
 
-describe.runIf(ENGINES.includes('postgres' as never))('the next-item example under concurrency on PostgreSQL', () => {
-  it('never hands the same row to two workers', async () => {
-    const t = await createTestDatabase('postgres');
-    const examples = await usageExamples();
-    const nextSql = examples.get('Get next item to process') as string;
-    const jobs = 300;
-    const workers = 8;
-    try {
-      await t.db.query(
-        `WITH m AS (
+describe.runIf(ENGINES.includes('postgres' as never))(
+  'the next-item example under concurrency on PostgreSQL',
+  () => {
+    it('never hands the same row to two workers', async () => {
+      const t = await createTestDatabase('postgres');
+      const examples = await usageExamples();
+      const nextSql = examples.get('Get next item to process') as string;
+      const jobs = 300;
+      const workers = 8;
+      try {
+        await t.db.query(
+          `WITH m AS (
            INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
            SELECT 'p' || n || '.jpg', 'photo', '/p/' || n, 1, 'image/jpeg' FROM generate_series(1, $1) n
            RETURNING id)
          INSERT INTO processing_queue (media_item_id, status) SELECT id, 'queued' FROM m`,
-        [jobs],
-      );
-      const claimed: string[] = [];
-      const pools = Array.from({ length: workers }, () => new pg.Client({ connectionString: t.url }));
-      await Promise.all(pools.map((c) => c.connect()));
-      await Promise.all(
-        pools.map(async (client) => {
-          for (;;) {
-            await client.query('BEGIN');
-            const { rows } = await client.query(nextSql);
-            const row = rows[0];
-            if (!row) {
+          [jobs],
+        );
+        const claimed: string[] = [];
+        const pools = Array.from(
+          { length: workers },
+          () => new pg.Client({ connectionString: t.url }),
+        );
+        await Promise.all(pools.map((c) => c.connect()));
+        await Promise.all(
+          pools.map(async (client) => {
+            for (;;) {
+              await client.query('BEGIN');
+              const { rows } = await client.query(nextSql);
+              const row = rows[0];
+              if (!row) {
+                await client.query('COMMIT');
+                return;
+              }
+              await client.query(
+                (examples.get('Update processing status') as string).replace("'<queue_id>'", '$1'),
+                [row.id],
+              );
               await client.query('COMMIT');
-              return;
+              claimed.push(row.id);
             }
-            await client.query(
-              (examples.get('Update processing status') as string).replace("'<queue_id>'", '$1'),
-              [row.id],
-            );
-            await client.query('COMMIT');
-            claimed.push(row.id);
-          }
-        }),
-      );
-      await Promise.all(pools.map((c) => c.end()));
-      expect(claimed).toHaveLength(jobs);
-      expect(new Set(claimed).size).toBe(jobs);
-      const { rows } = await t.db.query(`SELECT count(*) AS n FROM processing_queue WHERE attempts = 1 AND status = 'processing'`);
-      expect(rows[0]).toEqual({ n: String(jobs) });
-    } finally {
-      await t.cleanup();
-    }
-  });
-});
+          }),
+        );
+        await Promise.all(pools.map((c) => c.end()));
+        expect(claimed).toHaveLength(jobs);
+        expect(new Set(claimed).size).toBe(jobs);
+        const { rows } = await t.db.query(
+          `SELECT count(*) AS n FROM processing_queue WHERE attempts = 1 AND status = 'processing'`,
+        );
+        expect(rows[0]).toEqual({ n: String(jobs) });
+      } finally {
+        await t.cleanup();
+      }
+    });
+  },
+);

@@ -13,10 +13,17 @@ await runCli(
     }
     if (command === 'rollback') {
       const stepsIndex = args.indexOf('--steps');
-      const steps = args.includes('--all') ? Number.MAX_SAFE_INTEGER : stepsIndex >= 0 ? Number(args[stepsIndex + 1]) : 1;
-      if (!Number.isInteger(steps) || steps < 1) throw new Error(`--steps needs a positive whole number. ${USAGE}`);
+      const steps = args.includes('--all')
+        ? Number.MAX_SAFE_INTEGER
+        : stepsIndex >= 0
+          ? Number(args[stepsIndex + 1])
+          : 1;
+      if (!Number.isInteger(steps) || steps < 1)
+        throw new Error(`--steps needs a positive whole number. ${USAGE}`);
       const rolledBack = await rollback(db, steps);
-      console.log(rolledBack.length ? `Rolled back ${rolledBack.join(', ')}` : 'Nothing to roll back.');
+      console.log(
+        rolledBack.length ? `Rolled back ${rolledBack.join(', ')}` : 'Nothing to roll back.',
+      );
       return;
     }
     throw new Error(USAGE);

@@ -4,7 +4,10 @@ import { runCli } from './run-cli';
 
 await runCli(async ({ env, db }) => {
   const progress = createProgressLine();
-  const result = await createDemoLibrary(db, { ...env, onProgress: (line) => progress.update(line) });
+  const result = await createDemoLibrary(db, {
+    ...env,
+    onProgress: (line) => progress.update(line),
+  });
   progress.done();
   console.log(
     `Demo library ${result.generated ? 'rendered and ' : ''}imported: ${result.added} new items, ${result.depthMaps} ground-truth depth maps recorded.`,

@@ -1,6 +1,6 @@
-import { importFolder } from '../services/import.service';
-import { invocationDir } from '../env';
 import path from 'node:path';
+import { invocationDir } from '../env';
+import { importFolder } from '../services/import.service';
 import { bar, createProgressLine } from './progress';
 import { runCli } from './run-cli';
 
@@ -10,7 +10,9 @@ const folder = args.find((a) => !a.startsWith('--'));
 const unknown = args.filter((a) => a.startsWith('--') && a !== '--no-queue');
 
 if (!folder || unknown.length > 0) {
-  process.stderr.write(`immichvr: ${unknown.length ? `unknown option ${unknown[0]}. ` : ''}${USAGE}\n`);
+  process.stderr.write(
+    `immichvr: ${unknown.length ? `unknown option ${unknown[0]}. ` : ''}${USAGE}\n`,
+  );
   process.exit(2);
 }
 
@@ -19,7 +21,8 @@ await runCli(async ({ env, db }) => {
   const summary = await importFolder(db, path.resolve(invocationDir(), folder), {
     ffprobePath: env.ffprobePath,
     queue: !args.includes('--no-queue'),
-    onProgress: ({ processed, total, added }) => progress.update(`Importing ${bar(processed, total)}  ${added} added`),
+    onProgress: ({ processed, total, added }) =>
+      progress.update(`Importing ${bar(processed, total)}  ${added} added`),
   });
   progress.done();
   const rate = summary.scanned / Math.max(summary.seconds, 1e-3);
@@ -30,5 +33,7 @@ await runCli(async ({ env, db }) => {
   console.log(`  skipped            ${summary.skipped.length}`);
   for (const skip of summary.skipped.slice(0, 20)) console.log(`    ${skip.file}: ${skip.reason}`);
   if (summary.skipped.length > 20) console.log(`    … and ${summary.skipped.length - 20} more`);
-  console.log(`  ${summary.scanned} files in ${summary.seconds.toFixed(1)} s (${rate.toFixed(0)} files/s)`);
+  console.log(
+    `  ${summary.scanned} files in ${summary.seconds.toFixed(1)} s (${rate.toFixed(0)} files/s)`,
+  );
 });

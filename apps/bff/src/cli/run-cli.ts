@@ -6,7 +6,10 @@ import { type Env, parseEnv } from '../env';
  * Runs a command-line task with the environment and a migrated database, and turns any error
  * into one clear line on stderr and exit code 1.
  */
-export async function runCli(task: (ctx: { env: Env; db: Database }) => Promise<void>, options = { migrate: true }): Promise<void> {
+export async function runCli(
+  task: (ctx: { env: Env; db: Database }) => Promise<void>,
+  options = { migrate: true },
+): Promise<void> {
   let db: Database | undefined;
   try {
     const env = parseEnv();

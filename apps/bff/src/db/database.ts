@@ -33,7 +33,10 @@ export type DatabaseOptions =
   | { engine: 'embedded'; dataDir: string | undefined };
 
 /** The engine the environment asks for: PostgreSQL when DATABASE_URL is set, else embedded in DATA_DIR. */
-export function databaseOptionsFromEnv(env: { databaseUrl: string | undefined; dataDir: string }): DatabaseOptions {
+export function databaseOptionsFromEnv(env: {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}): DatabaseOptions {
   return env.databaseUrl
     ? { engine: 'postgres', url: env.databaseUrl }
     : { engine: 'embedded', dataDir: env.dataDir };

@@ -45,6 +45,8 @@ function toQueryResult(result: Results | undefined): pg.QueryResult {
     rowCount: result?.affectedRows ?? rows.length,
     command: '',
     oid: 0,
-    fields: (result?.fields ?? []).map((f) => ({ name: f.name, dataTypeID: f.dataTypeID }) as pg.FieldDef),
+    fields: (result?.fields ?? []).map(
+      (f) => ({ name: f.name, dataTypeID: f.dataTypeID }) as pg.FieldDef,
+    ),
   };
 }

@@ -4,7 +4,12 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { DEMO_PHOTOS, DEMO_VIDEOS, type DemoPhoto, type DemoVideo } from './catalogue';
 import { depthToPng, encodingFor } from './depth-png';
-import type { DemoGroundTruth, DemoManifest, DemoManifestPhoto, DemoManifestVideo } from './manifest';
+import type {
+  DemoGroundTruth,
+  DemoManifest,
+  DemoManifestPhoto,
+  DemoManifestVideo,
+} from './manifest';
 import { MANIFEST_FILE } from './manifest';
 import { type RenderedView, renderView } from './render';
 import { focalLengthPixels } from './scene';
@@ -20,7 +25,10 @@ export interface DemoLayout {
 }
 
 export function demoLayout(demoDir: string): DemoLayout {
-  return { mediaDir: path.join(demoDir, 'media'), groundTruthDir: path.join(demoDir, 'ground-truth') };
+  return {
+    mediaDir: path.join(demoDir, 'media'),
+    groundTruthDir: path.join(demoDir, 'ground-truth'),
+  };
 }
 
 export interface GenerateDemoOptions {
@@ -36,7 +44,10 @@ export interface GenerateDemoOptions {
  * files. Everything is written into a temporary sibling folder that is renamed into place at the
  * end, so an interrupted run never leaves half a demo behind.
  */
-export async function generateDemo(demoDir: string, options: GenerateDemoOptions): Promise<DemoManifest> {
+export async function generateDemo(
+  demoDir: string,
+  options: GenerateDemoOptions,
+): Promise<DemoManifest> {
   const photos = options.photos ?? DEMO_PHOTOS;
   const videos = options.videos ?? DEMO_VIDEOS;
   const staging = `${demoDir}.partial-${process.pid}`;
@@ -61,7 +72,10 @@ export async function generateDemo(demoDir: string, options: GenerateDemoOptions
       done++;
     }
     options.onProgress?.(done, total, '');
-    await writeFile(path.join(layout.groundTruthDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(
+      path.join(layout.groundTruthDir, MANIFEST_FILE),
+      `${JSON.stringify(manifest, null, 2)}\n`,
+    );
     await rm(demoDir, { recursive: true, force: true });
     await rename(staging, demoDir);
   } catch (error) {
@@ -105,7 +119,11 @@ async function writePhoto(layout: DemoLayout, photo: DemoPhoto): Promise<DemoMan
   const mediaFile = `photos/${photo.name}`;
   // Stored pixels are the displayed image turned back by the EXIF orientation.
   const storedRotation = photo.orientation === 6 ? -90 : photo.orientation === 8 ? 90 : 0;
-  const local = new Date(photo.capturedAt).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, ':');
+  const local = new Date(photo.capturedAt)
+    .toISOString()
+    .slice(0, 19)
+    .replace('T', ' ')
+    .replace(/-/g, ':');
   await sharp(view.rgb, { raw: { width: view.width, height: view.height, channels: 3 } })
     .rotate(storedRotation)
     .withMetadata({ orientation: photo.orientation })
@@ -129,7 +147,11 @@ async function writePhoto(layout: DemoLayout, photo: DemoPhoto): Promise<DemoMan
   return { mediaFile, orientation: photo.orientation, capturedAt: photo.capturedAt, ...truth };
 }
 
-async function writeVideo(layout: DemoLayout, video: DemoVideo, ffmpegPath: string): Promise<DemoManifestVideo> {
+async function writeVideo(
+  layout: DemoLayout,
+  video: DemoVideo,
+  ffmpegPath: string,
+): Promise<DemoManifestVideo> {
   const frameCount = Math.round(video.framesPerSecond * video.durationSeconds);
   const base = eyeLevelCamera(video.seed, video.focalLength35mm);
   const views: RenderedView[] = [];
@@ -138,9 +160,20 @@ async function writeVideo(layout: DemoLayout, video: DemoVideo, ffmpegPath: stri
     const progress = frameCount > 1 ? frame / (frameCount - 1) : 0;
     const camera = {
       ...base,
-      position: [base.position[0] + (progress - 0.5) * video.dollyMeters, base.position[1], base.position[2]] as const,
+      position: [
+        base.position[0] + (progress - 0.5) * video.dollyMeters,
+        base.position[1],
+        base.position[2],
+      ] as const,
     };
-    views.push(renderView(buildScene(video.family, video.seed, time + 1e-3), camera, video.width, video.height));
+    views.push(
+      renderView(
+        buildScene(video.family, video.seed, time + 1e-3),
+        camera,
+        video.width,
+        video.height,
+      ),
+    );
   }
   const mediaFile = `videos/${video.name}`;
   await encodeH264(ffmpegPath, views, video, path.join(layout.mediaDir, mediaFile));
@@ -159,20 +192,59 @@ async function writeVideo(layout: DemoLayout, video: DemoVideo, ffmpegPath: stri
     const name = `videos/${stem}/frame-${String(k).padStart(4, '0')}`;
     frames.push(await writeGroundTruth(layout, name, view, encoding, video.focalLength35mm));
   }
-  return { mediaFile, capturedAt: video.capturedAt, framesPerSecond: video.framesPerSecond, frameCount, frames };
+  return {
+    mediaFile,
+    capturedAt: video.capturedAt,
+    framesPerSecond: video.framesPerSecond,
+    frameCount,
+    frames,
+  };
 }
 
 /** Pipes raw RGB frames through ffmpeg's x264 with every source of run-to-run variation off. */
-function encodeH264(ffmpegPath: string, views: RenderedView[], video: DemoVideo, file: string): Promise<void> {
+function encodeH264(
+  ffmpegPath: string,
+  views: RenderedView[],
+  video: DemoVideo,
+  file: string,
+): Promise<void> {
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${video.width}x${video.height}`,
-    '-r', String(video.framesPerSecond), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'medium', '-crf', '20', '-pix_fmt', 'yuv420p',
-    '-threads', '1', '-x264-params', 'threads=1',
-    '-movflags', '+faststart', '-map_metadata', '-1',
-    '-metadata', `creation_time=${video.capturedAt}`,
-    '-fflags', '+bitexact', '-flags:v', '+bitexact',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-s',
+    `${video.width}x${video.height}`,
+    '-r',
+    String(video.framesPerSecond),
+    '-i',
+    'pipe:0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'medium',
+    '-crf',
+    '20',
+    '-pix_fmt',
+    'yuv420p',
+    '-threads',
+    '1',
+    '-x264-params',
+    'threads=1',
+    '-movflags',
+    '+faststart',
+    '-map_metadata',
+    '-1',
+    '-metadata',
+    `creation_time=${video.capturedAt}`,
+    '-fflags',
+    '+bitexact',
+    '-flags:v',
+    '+bitexact',
     file,
   ];
   return new Promise((resolve, reject) => {
@@ -184,7 +256,9 @@ function encodeH264(ffmpegPath: string, views: RenderedView[], video: DemoVideo,
     child.on('error', (error) => {
       reject(
         (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error(`ffmpeg not found at "${ffmpegPath}": install it (apt-get install -y ffmpeg) or set FFMPEG_PATH`)
+          ? new Error(
+              `ffmpeg not found at "${ffmpegPath}": install it (apt-get install -y ffmpeg) or set FFMPEG_PATH`,
+            )
           : error,
       );
     });

@@ -22,7 +22,12 @@ const SHADOW_EPSILON = 1e-4;
  * describe exactly the same surface point. Rays are not normalised: their camera-space z component
  * is 1, which makes the hit parameter t equal to the camera-space depth.
  */
-export function renderView(scene: Scene, camera: Camera, width: number, height: number): RenderedView {
+export function renderView(
+  scene: Scene,
+  camera: Camera,
+  width: number,
+  height: number,
+): RenderedView {
   const rgb = new Uint8Array(width * height * 3);
   const depthMeters = new Float32Array(width * height);
   const surfaceIds = new Uint8Array(width * height);
@@ -55,7 +60,19 @@ export function renderView(scene: Scene, camera: Camera, width: number, height: 
       if (hit.index < 0) {
         skyColor(scene, dy / length, color);
       } else {
-        shade(scene, shapes, hit.index, ox + dx * t, oy + dy * t, oz + dz * t, dx, dy, dz, t, color);
+        shade(
+          scene,
+          shapes,
+          hit.index,
+          ox + dx * t,
+          oy + dy * t,
+          oz + dz * t,
+          dx,
+          dy,
+          dz,
+          t,
+          color,
+        );
       }
       depthMeters[pixel] = t;
       surfaceIds[pixel] = hit.index + 1;
@@ -137,7 +154,15 @@ function closestHit(
   return best;
 }
 
-function intersect(p: Shape, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): number {
+function intersect(
+  p: Shape,
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+): number {
   if (p.kind === SPHERE) {
     const lx = ox - p.cx;
     const ly = oy - p.cy;
@@ -201,7 +226,11 @@ function intersect(p: Shape, ox: number, oy: number, oz: number, dx: number, dy:
 function normalAt(p: Primitive, x: number, y: number, z: number): Vec3 {
   switch (p.kind) {
     case 'sphere':
-      return [(x - p.center[0]) / p.radius, (y - p.center[1]) / p.radius, (z - p.center[2]) / p.radius];
+      return [
+        (x - p.center[0]) / p.radius,
+        (y - p.center[1]) / p.radius,
+        (z - p.center[2]) / p.radius,
+      ];
     case 'plane':
       return p.normal;
     case 'box': {
@@ -236,7 +265,9 @@ function patternFactor(p: Primitive, x: number, y: number, z: number): number {
       return 1;
     case 'checker': {
       const k =
-        Math.floor(x / pattern.sizeMeters) + Math.floor(y / pattern.sizeMeters) + Math.floor(z / pattern.sizeMeters);
+        Math.floor(x / pattern.sizeMeters) +
+        Math.floor(y / pattern.sizeMeters) +
+        Math.floor(z / pattern.sizeMeters);
       return (k & 1) === 0 ? 1 : 1 - pattern.contrast;
     }
     case 'stripes': {

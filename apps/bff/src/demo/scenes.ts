@@ -9,17 +9,28 @@ const UP: Vec3 = [0, 1, 0];
 function material(random: Random, pattern: Material['pattern']['kind']): Material {
   const color: Vec3 = [random.range(0.15, 0.9), random.range(0.15, 0.9), random.range(0.15, 0.9)];
   if (pattern === 'checker') {
-    return { color, pattern: { kind: 'checker', sizeMeters: random.pick([0.25, 0.5, 1]), contrast: 0.45 } };
+    return {
+      color,
+      pattern: { kind: 'checker', sizeMeters: random.pick([0.25, 0.5, 1]), contrast: 0.45 },
+    };
   }
   if (pattern === 'stripes') {
     const axis = random.pick([0, 1, 2] as const);
-    return { color, pattern: { kind: 'stripes', sizeMeters: random.pick([0.1, 0.2, 0.4]), axis, contrast: 0.3 } };
+    return {
+      color,
+      pattern: { kind: 'stripes', sizeMeters: random.pick([0.1, 0.2, 0.4]), axis, contrast: 0.3 },
+    };
   }
   return { color, pattern: { kind: 'solid' } };
 }
 
 /** Objects standing on the floor in front of a camera at the origin looking along -z. */
-function furniture(random: Random, count: number, nearMeters: number, farMeters: number): Primitive[] {
+function furniture(
+  random: Random,
+  count: number,
+  nearMeters: number,
+  farMeters: number,
+): Primitive[] {
   const objects: Primitive[] = [];
   for (let k = 0; k < count; k++) {
     // Spread depths evenly so every photo has near, middle and far objects (occluding edges).
@@ -47,11 +58,17 @@ function furniture(random: Random, count: number, nearMeters: number, farMeters:
   return objects;
 }
 
-function outdoorLight(random: Random): Pick<Scene, 'sunDirection' | 'sunColor' | 'ambient' | 'sky' | 'hazeMeters'> {
+function outdoorLight(
+  random: Random,
+): Pick<Scene, 'sunDirection' | 'sunColor' | 'ambient' | 'sky' | 'hazeMeters'> {
   const elevation = random.range(0.35, 0.9);
   const azimuth = random.range(-2.5, 2.5);
   return {
-    sunDirection: [Math.cos(elevation) * Math.sin(azimuth), Math.sin(elevation), Math.cos(elevation) * Math.cos(azimuth)],
+    sunDirection: [
+      Math.cos(elevation) * Math.sin(azimuth),
+      Math.sin(elevation),
+      Math.cos(elevation) * Math.cos(azimuth),
+    ],
     sunColor: [1.0, 0.93, 0.82],
     ambient: [0.28, 0.32, 0.4],
     sky: { horizon: [0.75, 0.82, 0.92], zenith: [0.22, 0.42, 0.85], distanceMeters: 400 },
@@ -63,7 +80,12 @@ function outdoorLight(random: Random): Pick<Scene, 'sunDirection' | 'sunColor' |
 export function buildScene(family: SceneFamily, seed: number, time = 0): Scene {
   const random = createRandom(seed);
   const light = outdoorLight(random);
-  const floor: Primitive = { kind: 'plane', normal: UP, offset: 0, material: material(random, 'checker') };
+  const floor: Primitive = {
+    kind: 'plane',
+    normal: UP,
+    offset: 0,
+    material: material(random, 'checker'),
+  };
   const primitives: Primitive[] = [floor];
   switch (family) {
     case 'room': {
@@ -71,8 +93,18 @@ export function buildScene(family: SceneFamily, seed: number, time = 0): Scene {
       const halfWidth = random.range(3, 5);
       primitives.push(
         { kind: 'plane', normal: [0, 0, 1], offset: -back, material: material(random, 'stripes') },
-        { kind: 'plane', normal: [1, 0, 0], offset: -halfWidth, material: material(random, 'solid') },
-        { kind: 'plane', normal: [-1, 0, 0], offset: -halfWidth, material: material(random, 'checker') },
+        {
+          kind: 'plane',
+          normal: [1, 0, 0],
+          offset: -halfWidth,
+          material: material(random, 'solid'),
+        },
+        {
+          kind: 'plane',
+          normal: [-1, 0, 0],
+          offset: -halfWidth,
+          material: material(random, 'checker'),
+        },
         ...furniture(random, random.int(4, 6), 1.6, back - 1),
       );
       break;
@@ -80,10 +112,30 @@ export function buildScene(family: SceneFamily, seed: number, time = 0): Scene {
     case 'corridor': {
       const halfWidth = random.range(1.5, 2.2);
       primitives.push(
-        { kind: 'plane', normal: [1, 0, 0], offset: -halfWidth, material: material(random, 'stripes') },
-        { kind: 'plane', normal: [-1, 0, 0], offset: -halfWidth, material: material(random, 'stripes') },
-        { kind: 'plane', normal: [0, -1, 0], offset: -random.range(2.6, 3.2), material: material(random, 'solid') },
-        { kind: 'plane', normal: [0, 0, 1], offset: -random.range(18, 30), material: material(random, 'checker') },
+        {
+          kind: 'plane',
+          normal: [1, 0, 0],
+          offset: -halfWidth,
+          material: material(random, 'stripes'),
+        },
+        {
+          kind: 'plane',
+          normal: [-1, 0, 0],
+          offset: -halfWidth,
+          material: material(random, 'stripes'),
+        },
+        {
+          kind: 'plane',
+          normal: [0, -1, 0],
+          offset: -random.range(2.6, 3.2),
+          material: material(random, 'solid'),
+        },
+        {
+          kind: 'plane',
+          normal: [0, 0, 1],
+          offset: -random.range(18, 30),
+          material: material(random, 'checker'),
+        },
         ...furniture(random, random.int(3, 5), 1.8, 14).map((p) => narrow(p, halfWidth)),
       );
       break;

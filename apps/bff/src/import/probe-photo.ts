@@ -31,7 +31,8 @@ export async function probePhoto(file: string): Promise<PhotoFacts> {
 export function exifCaptureDate(exif: Buffer): Date | null {
   try {
     const tags = exifReader(exif);
-    const wallClock = tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
+    const wallClock =
+      tags.Photo?.DateTimeOriginal ?? tags.Photo?.DateTimeDigitized ?? tags.Image?.DateTime;
     if (!(wallClock instanceof Date) || Number.isNaN(wallClock.getTime())) return null;
     const offset = tags.Photo?.OffsetTimeOriginal;
     const match = typeof offset === 'string' ? /^([+-])(\d{2}):(\d{2})$/.exec(offset) : null;

@@ -28,22 +28,38 @@ interface FfprobeOutput {
 export async function probeVideo(file: string, ffprobePath: string): Promise<VideoFacts> {
   let stdout: string;
   try {
-    ({ stdout } = await run(ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file], {
-      maxBuffer: 16 << 20,
-    }));
+    ({ stdout } = await run(
+      ffprobePath,
+      ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', file],
+      {
+        maxBuffer: 16 << 20,
+      },
+    ));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error(`ffprobe not found at "${ffprobePath}": install ffmpeg (apt-get install -y ffmpeg) or set FFPROBE_PATH`);
+      throw new Error(
+        `ffprobe not found at "${ffprobePath}": install ffmpeg (apt-get install -y ffmpeg) or set FFPROBE_PATH`,
+      );
     }
-    throw new Error(`ffprobe could not read the video: ${String((error as { stderr?: string }).stderr ?? error).trim()}`);
+    throw new Error(
+      `ffprobe could not read the video: ${String((error as { stderr?: string }).stderr ?? error).trim()}`,
+    );
   }
   const probe = JSON.parse(stdout) as FfprobeOutput;
   const stream = probe.streams?.find((s) => s.codec_type === 'video');
   if (!stream) throw new Error('no video stream');
-  const rotation = Math.abs(Number(stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ?? stream.tags?.rotate ?? 0));
+  const rotation = Math.abs(
+    Number(
+      stream.side_data_list?.find((d) => d.rotation !== undefined)?.rotation ??
+        stream.tags?.rotate ??
+        0,
+    ),
+  );
   const quarterTurn = rotation % 180 === 90;
   const duration = Number(probe.format?.duration);
-  const created = probe.format?.tags?.creation_time ? new Date(probe.format.tags.creation_time) : null;
+  const created = probe.format?.tags?.creation_time
+    ? new Date(probe.format.tags.creation_time)
+    : null;
   return {
     width: (quarterTurn ? stream.height : stream.width) ?? null,
     height: (quarterTurn ? stream.width : stream.height) ?? null,

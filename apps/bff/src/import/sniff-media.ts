@@ -19,7 +19,9 @@ const SUPPORTED: Record<string, MediaType> = {
   'video/3gpp': 'video',
 };
 
-export type SniffResult = { ok: true; mimeType: string; mediaType: MediaType } | { ok: false; reason: string };
+export type SniffResult =
+  | { ok: true; mimeType: string; mediaType: MediaType }
+  | { ok: false; reason: string };
 
 export async function sniffMedia(file: string): Promise<SniffResult> {
   const type = await fileTypeFromFile(file);

@@ -1,8 +1,8 @@
 import type { HealthResponse } from '@immichvr/shared';
 import { Hono } from 'hono';
 import type { Database } from '../db/database';
-import { countMediaItems } from '../db/queries/library.queries';
 import { schemaVersion } from '../db/migrate';
+import { countMediaItems } from '../db/queries/library.queries';
 import { ServiceUnavailableError } from '../errors';
 
 export function healthRoutes(db: Database) {

@@ -1,9 +1,14 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Database } from '../db/database';
-import { findDepthMapFile, findMediaFile, listMediaRoots, type MediaFileRow } from '../db/queries/library.queries';
-import type { Logger } from '../logger';
+import {
+  findDepthMapFile,
+  findMediaFile,
+  listMediaRoots,
+  type MediaFileRow,
+} from '../db/queries/library.queries';
 import { BadRequestError, HttpProblem, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
 import { getLibraryPage, isUuid } from '../services/library.service';
 import { resolveInsideRoots } from '../storage/safe-path';
 import { sendFile } from '../storage/send-file';
@@ -34,7 +39,9 @@ export function mediaRoutes(db: Database, dataDir: string, logger: Logger) {
       const parsed = listQuerySchema.safeParse(c.req.query());
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new BadRequestError(`${issue?.path.join('.') ?? 'query'}: ${issue?.message ?? 'invalid'}`);
+        throw new BadRequestError(
+          `${issue?.path.join('.') ?? 'query'}: ${issue?.message ?? 'invalid'}`,
+        );
       }
       return c.json(await getLibraryPage(db, parsed.data.limit, parsed.data.cursor));
     })

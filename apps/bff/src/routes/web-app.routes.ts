@@ -23,10 +23,14 @@ export function webAppRoutes(distDir: string) {
   return new Hono().on(['GET', 'HEAD'], '*', async (c) => {
     const requested = decodeURIComponent(new URL(c.req.url).pathname);
     const candidate = path.join(distDir, path.normalize(requested).replace(/^(\.\.[/\\])+/, ''));
-    const isFile = candidate.startsWith(distDir) && (await stat(candidate).catch(() => null))?.isFile();
+    const isFile =
+      candidate.startsWith(distDir) && (await stat(candidate).catch(() => null))?.isFile();
     const file = isFile ? candidate : path.join(distDir, 'index.html');
     if (!(await stat(file).catch(() => null))) {
-      return c.text('The web app is not built: run `pnpm start` (or `pnpm --filter @immichvr/web build`).', 503);
+      return c.text(
+        'The web app is not built: run `pnpm start` (or `pnpm --filter @immichvr/web build`).',
+        503,
+      );
     }
     const immutable = isFile && requested.startsWith('/assets/');
     return sendFile(c.req.raw, file, {

@@ -31,7 +31,10 @@ export function demoDir(dataDir: string): string {
 }
 
 /** Creates the demo library when the library is empty (what `pnpm start` does on first run). */
-export async function seedDemoIfEmpty(db: Database, options: DemoLibraryOptions): Promise<DemoLibraryResult | null> {
+export async function seedDemoIfEmpty(
+  db: Database,
+  options: DemoLibraryOptions,
+): Promise<DemoLibraryResult | null> {
   if ((await countMediaItems(db)) > 0) return null;
   return createDemoLibrary(db, options);
 }
@@ -40,7 +43,10 @@ export async function seedDemoIfEmpty(db: Database, options: DemoLibraryOptions)
  * Renders the demo (unless a complete one is already on disk), imports it in place through the
  * same path as any folder, without queueing, and records its ground-truth depth maps.
  */
-export async function createDemoLibrary(db: Database, options: DemoLibraryOptions): Promise<DemoLibraryResult> {
+export async function createDemoLibrary(
+  db: Database,
+  options: DemoLibraryOptions,
+): Promise<DemoLibraryResult> {
   const dir = demoDir(options.dataDir);
   const layout = demoLayout(dir);
   let manifest = await readManifest(layout.groundTruthDir);
@@ -55,7 +61,8 @@ export async function createDemoLibrary(db: Database, options: DemoLibraryOption
   const summary = await importFolder(db, layout.mediaDir, {
     ffprobePath: options.ffprobePath,
     queue: false,
-    onProgress: ({ processed, total }) => options.onProgress?.(`Importing demo library ${processed}/${total}`),
+    onProgress: ({ processed, total }) =>
+      options.onProgress?.(`Importing demo library ${processed}/${total}`),
   });
   if (summary.skipped.length > 0) {
     const first = summary.skipped[0];
@@ -63,10 +70,16 @@ export async function createDemoLibrary(db: Database, options: DemoLibraryOption
   }
 
   // Every demo item without a depth map gets its ground truth (also mending an interrupted run).
-  const mediaFiles = [...manifest.photos, ...manifest.videos].map((m) => path.join(layout.mediaDir, m.mediaFile));
+  const mediaFiles = [...manifest.photos, ...manifest.videos].map((m) =>
+    path.join(layout.mediaDir, m.mediaFile),
+  );
   const missing = await findMediaWithoutDepthMap(db, mediaFiles);
   let depthMaps = 0;
-  const record = async (mediaFile: string, truth: DemoGroundTruth, extra: Record<string, unknown>) => {
+  const record = async (
+    mediaFile: string,
+    truth: DemoGroundTruth,
+    extra: Record<string, unknown>,
+  ) => {
     const mediaId = missing.get(path.join(layout.mediaDir, mediaFile));
     if (!mediaId) return;
     const filePath = path.join(layout.groundTruthDir, truth.depthFile);
@@ -107,7 +120,9 @@ export async function createDemoLibrary(db: Database, options: DemoLibraryOption
 
 async function readManifest(groundTruthDir: string): Promise<DemoManifest | null> {
   try {
-    return JSON.parse(await readFile(path.join(groundTruthDir, MANIFEST_FILE), 'utf8')) as DemoManifest;
+    return JSON.parse(
+      await readFile(path.join(groundTruthDir, MANIFEST_FILE), 'utf8'),
+    ) as DemoManifest;
   } catch {
     return null;
   }

@@ -58,7 +58,11 @@ export class ImportError extends Error {
  * Adds the photos and videos under `folder` to the library in place: nothing is copied, moved or
  * written there; rows point at the original files. Safe to re-run: only new files are read.
  */
-export async function importFolder(db: Database, folder: string, options: ImportOptions): Promise<ImportSummary> {
+export async function importFolder(
+  db: Database,
+  folder: string,
+  options: ImportOptions,
+): Promise<ImportSummary> {
   const started = performance.now();
   const root = path.resolve(folder);
   const rootStat = await stat(root).catch(() => undefined);
@@ -84,10 +88,13 @@ export async function importFolder(db: Database, folder: string, options: Import
 
   for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
     const batch = fresh.slice(start, start + BATCH_SIZE);
-    const read = await mapConcurrent(batch, READ_CONCURRENCY, (file) => readMediaFile(file, options.ffprobePath));
+    const read = await mapConcurrent(batch, READ_CONCURRENCY, (file) =>
+      readMediaFile(file, options.ffprobePath),
+    );
     const candidates: NewMediaItem[] = [];
     for (const [k, result] of read.entries()) {
-      if ('reason' in result) summary.skipped.push({ file: batch[k] as string, reason: result.reason });
+      if ('reason' in result)
+        summary.skipped.push({ file: batch[k] as string, reason: result.reason });
       else candidates.push(result);
     }
     const existing = await findMediaByChecksums(
@@ -103,7 +110,8 @@ export async function importFolder(db: Database, folder: string, options: Import
     // Rows and their queue entries land together or not at all.
     const ids = await db.transaction(async (tx) => {
       const inserted = await insertMediaItems(tx, rows);
-      if (options.queue ?? true) await queueDepthJobs(tx, [...inserted.values()], IMPORT_QUEUE_PRIORITY);
+      if (options.queue ?? true)
+        await queueDepthJobs(tx, [...inserted.values()], IMPORT_QUEUE_PRIORITY);
       return inserted;
     });
     for (const [file, id] of ids) summary.addedIds.set(file, id);
@@ -115,7 +123,10 @@ export async function importFolder(db: Database, folder: string, options: Import
   return summary;
 }
 
-async function readMediaFile(file: string, ffprobePath: string): Promise<NewMediaItem | { reason: string }> {
+async function readMediaFile(
+  file: string,
+  ffprobePath: string,
+): Promise<NewMediaItem | { reason: string }> {
   try {
     const sniffed = await sniffMedia(file);
     if (!sniffed.ok) return { reason: sniffed.reason };
@@ -152,13 +163,18 @@ async function readMediaFile(file: string, ffprobePath: string): Promise<NewMedi
     };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM') return { reason: 'not readable (permission denied)' };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { reason: 'not readable (permission denied)' };
     if (code === 'ENOENT') return { reason: 'disappeared while importing' };
     return { reason: (error as Error).message };
   }
 }
 
-async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrent<T, R>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -25,13 +25,20 @@ export function decodeCursor(cursor: string): LibraryKey {
   }
 }
 
-export async function getLibraryPage(db: Queryable, limit: number, cursor: string | undefined): Promise<MediaPage> {
+export async function getLibraryPage(
+  db: Queryable,
+  limit: number,
+  cursor: string | undefined,
+): Promise<MediaPage> {
   const rows = await listLibraryPage(db, limit + 1, cursor ? decodeCursor(cursor) : null);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
     items: page.map(toMediaItem),
-    nextCursor: rows.length > limit && last ? encodeCursor({ sortAt: last.sort_at, id: last.media_id }) : null,
+    nextCursor:
+      rows.length > limit && last
+        ? encodeCursor({ sortAt: last.sort_at, id: last.media_id })
+        : null,
   };
 }
 

@@ -13,7 +13,11 @@ export interface SendFileOptions {
  * A file as an HTTP response: Content-Length, ETag/If-None-Match (304), Last-Modified, single
  * byte ranges (206, or 416 when unsatisfiable), HEAD without a body.
  */
-export async function sendFile(request: Request, file: string, options: SendFileOptions): Promise<Response> {
+export async function sendFile(
+  request: Request,
+  file: string,
+  options: SendFileOptions,
+): Promise<Response> {
   const info = await stat(file);
   const etag = `"${options.etag ?? `${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}`}"`;
   const headers = new Headers({
@@ -24,7 +28,10 @@ export async function sendFile(request: Request, file: string, options: SendFile
     'Cache-Control': options.cacheControl ?? 'private, max-age=0, must-revalidate',
   });
   const ifNoneMatch = request.headers.get('if-none-match');
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')) {
+  if (
+    ifNoneMatch &&
+    ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
+  ) {
     return new Response(null, { status: 304, headers });
   }
 
@@ -55,7 +62,10 @@ export async function sendFile(request: Request, file: string, options: SendFile
  * One "bytes=" range → [start, end] inclusive; null to ignore the header (malformed or several
  * ranges: the whole file is sent, as RFC 9110 allows); 'unsatisfiable' for 416.
  */
-export function parseRange(header: string, size: number): [number, number] | null | 'unsatisfiable' {
+export function parseRange(
+  header: string,
+  size: number,
+): [number, number] | null | 'unsatisfiable' {
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return null;
   if (match[1] === '') {

@@ -5,7 +5,9 @@ import { migrate } from '../../src/db/migrate';
 
 /** The engines every database suite runs on: embedded always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL || undefined;
-export const ENGINES = TEST_POSTGRES_URL ? (['embedded', 'postgres'] as const) : (['embedded'] as const);
+export const ENGINES = TEST_POSTGRES_URL
+  ? (['embedded', 'postgres'] as const)
+  : (['embedded'] as const);
 export type TestEngine = (typeof ENGINES)[number];
 
 export interface TestDatabase {
@@ -19,7 +21,10 @@ export interface TestDatabase {
  * A fresh, empty database of the given engine: in-memory PGlite, or a new database on the test
  * server (dropped again by cleanup), so suites never see each other's rows.
  */
-export async function createTestDatabase(engine: TestEngine, options = { migrate: true }): Promise<TestDatabase> {
+export async function createTestDatabase(
+  engine: TestEngine,
+  options = { migrate: true },
+): Promise<TestDatabase> {
   if (engine === 'embedded') {
     const db = await openDatabase({ engine: 'embedded', dataDir: undefined });
     if (options.migrate) await migrate(db);

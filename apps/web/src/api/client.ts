@@ -1,4 +1,10 @@
-import { type HealthResponse, healthResponseSchema, type MediaPage, mediaPageSchema, problemSchema } from '@immichvr/shared';
+import {
+  type HealthResponse,
+  healthResponseSchema,
+  type MediaPage,
+  mediaPageSchema,
+  problemSchema,
+} from '@immichvr/shared';
 import type { z } from 'zod';
 
 export class ApiError extends Error {
@@ -15,7 +21,10 @@ async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<z.i
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const problem = problemSchema.safeParse(body);
-    throw new ApiError(response.status, problem.success ? (problem.data.detail ?? problem.data.title) : `HTTP ${response.status}`);
+    throw new ApiError(
+      response.status,
+      problem.success ? (problem.data.detail ?? problem.data.title) : `HTTP ${response.status}`,
+    );
   }
   return schema.parse(body);
 }
@@ -23,5 +32,8 @@ async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<z.i
 export const api = {
   health: (): Promise<HealthResponse> => getJson('/api/health', healthResponseSchema),
   mediaPage: (cursor?: string, limit = 100): Promise<MediaPage> =>
-    getJson(`/api/media?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, mediaPageSchema),
+    getJson(
+      `/api/media?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      mediaPageSchema,
+    ),
 };

@@ -1,22 +1,13 @@
 import type { MediaItem } from '@immichvr/shared';
-
-const MONTH = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** Items grouped by capture month, newest first (the order the API returns them in). */
-export function groupByMonth(items: MediaItem[]): Array<{ month: string; items: MediaItem[] }> {
-  const groups: Array<{ month: string; items: MediaItem[] }> = [];
-  for (const item of items) {
-    const month = MONTH.format(new Date(item.capturedAt ?? item.uploadedAt));
-    const last = groups.at(-1);
-    if (last?.month === month) last.items.push(item);
-    else groups.push({ month, items: [item] });
-  }
-  return groups;
-}
+import { groupByMonth } from '../lib/group-by-month';
 
 export function LibraryGrid({ items }: { items: MediaItem[] }) {
   if (items.length === 0) {
-    return <p data-testid="library-empty">The library is empty. Add a folder with `pnpm import &lt;folder&gt;`.</p>;
+    return (
+      <p data-testid="library-empty">
+        The library is empty. Add a folder with `pnpm import &lt;folder&gt;`.
+      </p>
+    );
   }
   return (
     <div data-testid="library">
@@ -39,12 +30,24 @@ function MediaCard({ item }: { item: MediaItem }) {
     <li className="card" data-testid="media-card" data-media-type={item.mediaType}>
       <div className="pair">
         {item.mediaType === 'video' ? (
-          <video src={item.urls.original} muted loop playsInline preload="metadata" aria-label={item.originalFilename} />
+          <video
+            src={item.urls.original}
+            muted
+            loop
+            playsInline
+            preload="metadata"
+            aria-label={item.originalFilename}
+          />
         ) : (
           <img src={item.urls.original} alt={item.originalFilename} loading="lazy" />
         )}
         {item.urls.depth ? (
-          <img src={item.urls.depth} alt={`Depth map of ${item.originalFilename}`} loading="lazy" data-testid="depth-map" />
+          <img
+            src={item.urls.depth}
+            alt={`Depth map of ${item.originalFilename}`}
+            loading="lazy"
+            data-testid="depth-map"
+          />
         ) : (
           <div className="no-depth">no depth map yet</div>
         )}

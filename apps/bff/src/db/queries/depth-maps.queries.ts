@@ -44,7 +44,10 @@ export async function recordDepthMap(db: Queryable, d: DepthMapRecord): Promise<
 }
 
 /** Of these media files, the ones in the library with no depth map yet: id by file path. */
-export async function findMediaWithoutDepthMap(db: Queryable, filePaths: string[]): Promise<Map<string, string>> {
+export async function findMediaWithoutDepthMap(
+  db: Queryable,
+  filePaths: string[],
+): Promise<Map<string, string>> {
   const { rows } = await db.query<{ id: string; file_path: string }>(
     `SELECT m.id, m.file_path FROM media_items m
      WHERE m.file_path = ANY($1::text[])

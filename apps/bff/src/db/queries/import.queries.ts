@@ -16,7 +16,9 @@ export interface NewMediaItem {
 }
 
 export async function registerMediaRoot(db: Queryable, root: string): Promise<void> {
-  await db.query('INSERT INTO media_roots (path) VALUES ($1) ON CONFLICT (path) DO NOTHING', [root]);
+  await db.query('INSERT INTO media_roots (path) VALUES ($1) ON CONFLICT (path) DO NOTHING', [
+    root,
+  ]);
 }
 
 /** Paths already in the library under a folder: re-imports skip them without reading them. */
@@ -30,7 +32,10 @@ export async function listImportedPaths(db: Queryable, root: string): Promise<Se
 }
 
 /** Which of these checksums the library already has, with the id holding each. */
-export async function findMediaByChecksums(db: Queryable, checksums: string[]): Promise<Map<string, string>> {
+export async function findMediaByChecksums(
+  db: Queryable,
+  checksums: string[],
+): Promise<Map<string, string>> {
   if (checksums.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; checksum: string }>(
     'SELECT DISTINCT ON (checksum) id, checksum FROM media_items WHERE checksum = ANY($1::varchar[])',
@@ -40,7 +45,10 @@ export async function findMediaByChecksums(db: Queryable, checksums: string[]): 
 }
 
 /** Inserts a batch in one statement (one array parameter per column); returns id by file path. */
-export async function insertMediaItems(db: Queryable, items: NewMediaItem[]): Promise<Map<string, string>> {
+export async function insertMediaItems(
+  db: Queryable,
+  items: NewMediaItem[],
+): Promise<Map<string, string>> {
   if (items.length === 0) return new Map();
   const { rows } = await db.query<{ id: string; file_path: string }>(
     `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type,
@@ -65,7 +73,11 @@ export async function insertMediaItems(db: Queryable, items: NewMediaItem[]): Pr
   return new Map(rows.map((r) => [r.file_path, r.id]));
 }
 
-export async function queueDepthJobs(db: Queryable, mediaIds: string[], priority: number): Promise<void> {
+export async function queueDepthJobs(
+  db: Queryable,
+  mediaIds: string[],
+  priority: number,
+): Promise<void> {
   if (mediaIds.length === 0) return;
   await db.query(
     `INSERT INTO processing_queue (media_item_id, status, priority)

@@ -32,7 +32,11 @@ export interface LibraryKey {
 }
 
 /** A page of the library, newest first, continuing after `after` (keyset: stable under inserts). */
-export async function listLibraryPage(db: Queryable, limit: number, after: LibraryKey | null): Promise<LibraryRow[]> {
+export async function listLibraryPage(
+  db: Queryable,
+  limit: number,
+  after: LibraryKey | null,
+): Promise<LibraryRow[]> {
   const { rows } = await db.query<LibraryRow>(
     `SELECT media_id, original_filename, media_type, uploaded_at, processing_status,
        processing_attempts, last_error, depth_map_id, depth_map_generated_at, width, height,
@@ -60,7 +64,10 @@ export async function findMediaFile(db: Queryable, id: string): Promise<MediaFil
   return rows[0] ?? null;
 }
 
-export async function findDepthMapFile(db: Queryable, mediaId: string): Promise<MediaFileRow | null> {
+export async function findDepthMapFile(
+  db: Queryable,
+  mediaId: string,
+): Promise<MediaFileRow | null> {
   const { rows } = await db.query<MediaFileRow>(
     `SELECT file_path, 'image/png' AS mime_type, checksum FROM depth_map_cache WHERE media_item_id = $1`,
     [mediaId],
