@@ -13,7 +13,7 @@ async function usageExamples(): Promise<Map<string, string>> {
     text.indexOf('## Performance Considerations'),
   );
   const examples = new Map<string, string>();
-  for (const match of section.matchAll(/### (.+)\n```sql\n([\s\S]*?)```/g)) {
+  for (const match of section.matchAll(/### (.+)\n+```sql\n([\s\S]*?)```/g)) {
     examples.set(match[1] as string, match[2] as string);
   }
   return examples;
