@@ -12,7 +12,7 @@ import type {
 } from './manifest';
 import { MANIFEST_FILE } from './manifest';
 import { type RenderedView, renderView } from './render';
-import { focalLengthPixels } from './scene';
+import { FULL_FRAME_DIAGONAL_MM } from './scene';
 import { buildScene, eyeLevelCamera } from './scenes';
 
 export const DEMO_SEED = 1;
@@ -109,7 +109,8 @@ async function writeGroundTruth(
     height: view.height,
     encoding,
     focalLength35mm,
-    focalLengthPixels: (Math.hypot(view.width, view.height) * focalLength35mm) / Math.hypot(36, 24),
+    focalLengthPixels:
+      (Math.hypot(view.width, view.height) * focalLength35mm) / FULL_FRAME_DIAGONAL_MM,
   };
 }
 
@@ -271,5 +272,3 @@ function encodeH264(
     child.stdin.end();
   });
 }
-
-export { focalLengthPixels };
