@@ -131,26 +131,13 @@ async function readMediaFile(
     const sniffed = await sniffMedia(file);
     if (!sniffed.ok) return { reason: sniffed.reason };
     const [info, checksum] = await Promise.all([stat(file), sha256File(file)]);
-    if (sniffed.mediaType === 'photo') {
-      const facts = await probePhoto(file);
-      return {
-        originalFilename: path.basename(file),
-        mediaType: 'photo',
-        filePath: file,
-        fileSize: info.size,
-        mimeType: sniffed.mimeType,
-        width: facts.width,
-        height: facts.height,
-        durationSeconds: null,
-        frameRate: null,
-        checksum,
-        capturedAt: facts.capturedAt ?? info.mtime,
-      };
-    }
-    const facts = await probeVideo(file, ffprobePath);
+    const facts =
+      sniffed.mediaType === 'photo'
+        ? { ...(await probePhoto(file)), durationSeconds: null, framesPerSecond: null }
+        : await probeVideo(file, ffprobePath);
     return {
       originalFilename: path.basename(file),
-      mediaType: 'video',
+      mediaType: sniffed.mediaType,
       filePath: file,
       fileSize: info.size,
       mimeType: sniffed.mimeType,
