@@ -1,31 +1,36 @@
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
-import type { Database } from './db/database';
+import type { AppDeps } from './app-deps';
+import { isDatabaseUnavailable } from './db/database';
 import { HttpProblem } from './errors';
-import type { Logger } from './logger';
+import { eventsRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
 import { mediaRoutes } from './routes/media.routes';
+import { openApiRoutes } from './routes/openapi.routes';
+import { queueRoutes } from './routes/queue.routes';
 import { webAppRoutes } from './routes/web-app.routes';
 
-export interface AppDeps {
-  db: Database;
-  dataDir: string;
-  /** The built web app; not served when undefined (API-only tests). */
-  webDistDir?: string;
-  logger: Logger;
-}
-
-function problem(status: number, title: string, detail?: string): Response {
+function problem(
+  status: number,
+  title: string,
+  detail?: string,
+  extensions: Record<string, unknown> = {},
+): Response {
   return new Response(
-    JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }),
-    {
+    JSON.stringify({
+      type: 'about:blank',
+      title,
       status,
-      headers: { 'Content-Type': 'application/problem+json' },
-    },
+      ...(detail ? { detail } : {}),
+      ...extensions,
+    }),
+    { status, headers: { 'Content-Type': 'application/problem+json' } },
   );
 }
 
 export function createApp(deps: AppDeps) {
-  const app = new Hono();
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  // One line per request: method, path, status, milliseconds to the response head.
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -37,13 +42,27 @@ export function createApp(deps: AppDeps) {
     });
   });
   app.route('/api/health', healthRoutes(deps.db));
-  app.route('/api/media', mediaRoutes(deps.db, deps.dataDir, deps.logger));
+  app.route('/api/media', mediaRoutes(deps));
+  app.route('/api/queue', queueRoutes(deps));
+  app.route('/api/events', eventsRoutes(deps));
+  app.route('/api/openapi.json', openApiRoutes(deps.version));
   app.all('/api/*', () => problem(404, 'Not Found', 'no such API endpoint'));
   if (deps.webDistDir) app.route('/', webAppRoutes(deps.webDistDir));
 
   app.notFound(() => problem(404, 'Not Found'));
   app.onError((error, c) => {
-    if (error instanceof HttpProblem) return problem(error.status, error.title, error.message);
+    if (error instanceof HttpProblem)
+      return problem(error.status, error.title, error.message, error.extensions);
+    if (isDatabaseUnavailable(error)) {
+      deps.logger.warn('database unavailable', { path: c.req.path, error: String(error) });
+      const response = problem(
+        503,
+        'Service Unavailable',
+        'the database is unreachable; try again shortly',
+      );
+      response.headers.set('Retry-After', '2');
+      return response;
+    }
     deps.logger.error('unhandled error', {
       method: c.req.method,
       path: c.req.path,

@@ -30,6 +30,17 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   FFMPEG_PATH: z.string().trim().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().trim().min(1).default('ffprobe'),
+  MAX_UPLOAD_BYTES: z.coerce
+    .number({ error: 'must be a number of bytes' })
+    .int('must be a whole number of bytes')
+    .positive('must be positive')
+    .default(4 * 1024 ** 3),
+  PREVIEW_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(64, 'must be at most 64')
+    .optional(),
   DEMO_LIBRARY: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
 });
 
@@ -42,6 +53,10 @@ export type Env = {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   ffmpegPath: string;
   ffprobePath: string;
+  /** Largest accepted upload. */
+  maxUploadBytes: number;
+  /** Previews generated at once; default: one per CPU core. */
+  previewConcurrency: number | undefined;
   /** auto: create the demo library on first start of an empty embedded library. */
   demoLibrary: 'auto' | 'off';
 };
@@ -74,6 +89,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     logLevel: e.LOG_LEVEL,
     ffmpegPath: e.FFMPEG_PATH,
     ffprobePath: e.FFPROBE_PATH,
+    maxUploadBytes: e.MAX_UPLOAD_BYTES,
+    previewConcurrency: e.PREVIEW_CONCURRENCY,
     demoLibrary: e.DEMO_LIBRARY,
   };
 }

@@ -4,6 +4,8 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly title: string,
     detail?: string,
+    /** RFC 9457 extension members, e.g. the id of the item a duplicate upload matches. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail ?? title);
     this.name = 'HttpProblem';
@@ -19,6 +21,30 @@ export class BadRequestError extends HttpProblem {
 export class NotFoundError extends HttpProblem {
   constructor(detail: string) {
     super(404, 'Not Found', detail);
+  }
+}
+
+export class ConflictError extends HttpProblem {
+  constructor(detail: string, extensions: Record<string, unknown> = {}) {
+    super(409, 'Conflict', detail, extensions);
+  }
+}
+
+export class PayloadTooLargeError extends HttpProblem {
+  constructor(detail: string) {
+    super(413, 'Content Too Large', detail);
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpProblem {
+  constructor(detail: string) {
+    super(415, 'Unsupported Media Type', detail);
+  }
+}
+
+export class UnprocessableError extends HttpProblem {
+  constructor(detail: string) {
+    super(422, 'Unprocessable Content', detail);
   }
 }
 

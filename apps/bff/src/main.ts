@@ -1,11 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { createAppDeps } from './app-deps';
 import { createProgressLine } from './cli/progress';
 import { databaseOptionsFromEnv, openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { parseEnv } from './env';
 import { createLogger } from './logger';
+import { startServer } from './node-server';
 import { seedDemoIfEmpty } from './services/demo-library.service';
 
 const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -25,30 +26,28 @@ async function main(): Promise<void> {
     if (demo) logger.info('demo library created', { items: demo.added, depthMaps: demo.depthMaps });
   }
 
-  const app = createApp({ db, dataDir: env.dataDir, webDistDir: WEB_DIST_DIR, logger });
-  const server = serve({ fetch: app.fetch, port: env.port, hostname: env.host }, (info) => {
-    logger.info('listening', {
-      url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`,
-      database: db.engine,
-    });
+  const deps = await createAppDeps(db, logger, { ...env, webDistDir: WEB_DIST_DIR });
+  const server = await startServer(createApp(deps), {
+    port: env.port,
+    hostname: env.host,
+    logger,
   });
+  logger.info('listening', { url: server.url, database: db.engine });
 
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping', { signal });
-    server.close(() => {
-      db.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-    });
     // Open keep-alive or streaming connections must not hold the process forever.
     setTimeout(() => process.exit(0), 5_000).unref();
+    await server.close();
+    await deps.close();
+    await db.close();
+    process.exit(0);
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((error: Error) => {

@@ -1,15 +1,21 @@
 import { z } from 'zod';
 import { DEPTH_MAP_FORMATS, MEDIA_TYPES, PROCESSING_STATUSES } from './enums';
 
+const timestamp = z.iso.datetime({ offset: true });
+
 export const depthMapSummarySchema = z.object({
   id: z.uuid(),
   format: z.enum(DEPTH_MAP_FORMATS),
   width: z.number().int(),
   height: z.number().int(),
   modelName: z.string().nullable(),
-  generatedAt: z.iso.datetime({ offset: true }),
+  generatedAt: timestamp,
 });
 export type DepthMapSummary = z.infer<typeof depthMapSummarySchema>;
+
+/** Long-edge sizes, in pixels, of the previews the server makes: grid thumbnails and the viewer. */
+export const PREVIEW_SIZES = [256, 2048] as const;
+export type PreviewSize = (typeof PREVIEW_SIZES)[number];
 
 /** One library entry as the client sees it: never a server file path. */
 export const mediaItemSchema = z.object({
@@ -18,32 +24,90 @@ export const mediaItemSchema = z.object({
   mediaType: z.enum(MEDIA_TYPES),
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
-  capturedAt: z.iso.datetime({ offset: true }).nullable(),
-  uploadedAt: z.iso.datetime({ offset: true }),
+  capturedAt: timestamp.nullable(),
+  uploadedAt: timestamp,
   processingStatus: z.enum(PROCESSING_STATUSES).nullable(),
   processingAttempts: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** The newest queue entry of this item (null when never queued). */
+  queueId: z.uuid().nullable(),
   depthMap: depthMapSummarySchema.nullable(),
   urls: z.object({
     original: z.string(),
+    /** 256 px long edge, for the grid. */
     preview: z.string(),
+    /** 2048 px long edge, for the viewer. */
+    previewLarge: z.string(),
+    /** Carries the depth map's id, so a new depth map is a new URL. */
     depth: z.string().nullable(),
   }),
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;
 
+/** One item with its file facts (GET /api/media/:id, upload). */
+export const mediaDetailSchema = mediaItemSchema.extend({
+  mimeType: z.string(),
+  fileSizeBytes: z.number().int(),
+  durationSeconds: z.number().nullable(),
+  frameRate: z.number().nullable(),
+  checksum: z.string().nullable(),
+});
+export type MediaDetail = z.infer<typeof mediaDetailSchema>;
+
 export const mediaPageSchema = z.object({
   items: z.array(mediaItemSchema),
+  /** Pass back as `cursor` for the next page; null on the last page. */
   nextCursor: z.string().nullable(),
 });
 export type MediaPage = z.infer<typeof mediaPageSchema>;
 
+const booleanQuery = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((v) => v === 'true');
+
+/** A page size query value: 1–200, default `fallback`. */
+export function limitQuery(fallback: number) {
+  return z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 200')
+    .max(200, 'must be between 1 and 200')
+    .default(fallback);
+}
+
+/** An opaque cursor from a previous page. */
+export const cursorQuery = z.string().min(1).max(512);
+
+export const mediaListQuerySchema = z.object({
+  limit: limitQuery(50),
+  cursor: cursorQuery.optional(),
+  type: z.enum(MEDIA_TYPES).optional(),
+  status: z.enum(PROCESSING_STATUSES).optional(),
+  hasDepth: booleanQuery.optional(),
+});
+export type MediaListQuery = z.infer<typeof mediaListQuerySchema>;
+
+export const previewQuerySchema = z.object({
+  size: z.coerce
+    .number({ error: `must be one of ${PREVIEW_SIZES.join(', ')}` })
+    .pipe(
+      z.union(
+        PREVIEW_SIZES.map((s) => z.literal(s)),
+        { error: `must be one of ${PREVIEW_SIZES.join(', ')}` },
+      ),
+    )
+    .default(256),
+});
+
+export const mediaIdParamsSchema = z.object({ id: z.uuid({ error: 'id must be a UUID' }) });
+
 /** The API paths of one media item's files, built the same way on both sides. */
-export function mediaUrls(id: string, hasDepth: boolean): MediaItem['urls'] {
+export function mediaUrls(id: string, depthMapId: string | null): MediaItem['urls'] {
   const base = `/api/media/${id}`;
   return {
     original: `${base}/original`,
-    preview: `${base}/preview?size=256`,
-    depth: hasDepth ? `${base}/depth` : null,
+    preview: `${base}/preview?size=${PREVIEW_SIZES[0]}`,
+    previewLarge: `${base}/preview?size=${PREVIEW_SIZES[1]}`,
+    depth: depthMapId ? `${base}/depth?v=${depthMapId}` : null,
   };
 }

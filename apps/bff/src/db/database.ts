@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import type { DatabaseEngine } from '@immichvr/shared';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+import { type Listener, listenPglite, listenPostgres, type Unlisten } from './listen';
 import { pgCompatibleParsers, pgliteQueryable } from './pglite-queryable';
 
 /** Anything that runs a parameterised query: the database itself or a transaction's client. */
@@ -24,6 +25,8 @@ export interface Database extends Queryable {
   readonly engine: DatabaseEngine;
   /** Runs fn in a transaction on one connection; use only `tx` inside it. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** LISTEN on a channel until the returned function is called. */
+  listen(channel: string, listener: Listener): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
     // An idle client losing its server must not crash the process; the next query reports it.
     pool.on('error', () => {});
-    return wrapPool('postgres', pool, async () => pool.end());
+    return wrapPool('postgres', pool, {
+      listen: (channel, listener) => listenPostgres(options.url, channel, listener),
+      close: async () => pool.end(),
+    });
   }
 
   let lock: DataDirLock | undefined;
@@ -70,6 +76,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     exec: (script) => queryable.exec(script),
     // PGlite runs one statement at a time; a transaction holds it until it ends.
     transaction: (fn) => pglite.transaction((tx) => fn(pgliteQueryable(tx))),
+    listen: (channel, listener) => listenPglite(pglite, channel, listener),
     async close() {
       await pglite.close();
       await lock?.release();
@@ -77,7 +84,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   } as Database;
 }
 
-function wrapPool(engine: DatabaseEngine, pool: pg.Pool, close: () => Promise<void>): Database {
+function wrapPool(
+  engine: DatabaseEngine,
+  pool: pg.Pool,
+  rest: Pick<Database, 'listen' | 'close'>,
+): Database {
   return {
     engine,
     query: (text, params) => pool.query(text, params),
@@ -104,6 +115,28 @@ function wrapPool(engine: DatabaseEngine, pool: pg.Pool, close: () => Promise<vo
         client.release();
       }
     },
-    close,
+    ...rest,
   };
+}
+
+/** SQLSTATE classes and socket errors that mean "the database is not reachable right now". */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+]);
+
+/** Whether an error means the database is down or restarting (a 503), not a bug (a 500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code)) return true;
+  // 08: connection exception; 57P01–57P03: admin shutdown, crash shutdown, cannot connect now.
+  if (/^08|^57P0[1-3]$/.test(code)) return true;
+  const message = typeof e?.message === 'string' ? e.message : '';
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  );
 }

@@ -1,6 +1,13 @@
+import { Readable } from 'node:stream';
+import type { HttpBindings } from '@hono/node-server';
+import {
+  mediaIdParamsSchema,
+  mediaListQuerySchema,
+  previewQuerySchema,
+  reprocessRequestSchema,
+} from '@immichvr/shared';
 import { Hono } from 'hono';
-import { z } from 'zod';
-import type { Database } from '../db/database';
+import type { AppDeps } from '../app-deps';
 import {
   findDepthMapFile,
   findMediaFile,
@@ -8,47 +15,117 @@ import {
   type MediaFileRow,
 } from '../db/queries/library.queries';
 import { BadRequestError, HttpProblem, NotFoundError } from '../errors';
-import type { Logger } from '../logger';
-import { getLibraryPage, isUuid } from '../services/library.service';
+import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library.service';
+import { requestReprocess } from '../services/processing.service';
+import { uploadMedia } from '../services/upload.service';
 import { resolveInsideRoots } from '../storage/safe-path';
 import { sendFile } from '../storage/send-file';
+import { parseInput } from './validate';
 
-const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().min(1).max(512).optional(),
-});
+/** An item's files never change under its id; depth maps do (reprocessing), so they revalidate. */
+const ORIGINAL_CACHE = 'private, max-age=86400';
+const DEPTH_CACHE = 'private, no-cache';
 
-export function mediaRoutes(db: Database, dataDir: string, logger: Logger) {
-  /** Serves a file the database points at, only from inside DATA_DIR or an imported media root. */
-  const serve = async (request: Request, row: MediaFileRow | null, what: string) => {
+export function mediaRoutes(deps: AppDeps) {
+  const { db, logger, layout } = deps;
+
+  /** The path of a file the database points at, only if it is inside DATA_DIR or a media root. */
+  const locate = async (row: MediaFileRow | null, what: string): Promise<string> => {
     if (!row) throw new NotFoundError(`no ${what} for this media item`);
-    const file = await resolveInsideRoots(row.file_path, [dataDir, ...(await listMediaRoots(db))]);
+    const file = await resolveInsideRoots(row.file_path, [
+      layout.dataDir,
+      ...(await listMediaRoots(db)),
+    ]);
     if (!file) {
-      logger.error(`${what} file missing or outside the media roots`, { path: row.file_path });
+      logger.error(`${what} file missing or outside the media roots`, {
+        id: row.id,
+        path: row.file_path,
+      });
       throw new HttpProblem(404, 'Not Found', `the ${what} file is not available`);
     }
-    return sendFile(request, file, { contentType: row.mime_type, etag: row.checksum });
+    return file;
   };
-  const parseId = (id: string) => {
-    if (!isUuid(id)) throw new BadRequestError('id must be a UUID');
-    return id;
-  };
+  const idOf = (param: string | undefined) => parseInput(mediaIdParamsSchema, { id: param }).id;
 
-  return new Hono()
+  return new Hono<{ Bindings: HttpBindings }>()
     .get('/', async (c) => {
-      const parsed = listQuerySchema.safeParse(c.req.query());
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new BadRequestError(
-          `${issue?.path.join('.') ?? 'query'}: ${issue?.message ?? 'invalid'}`,
-        );
-      }
-      return c.json(await getLibraryPage(db, parsed.data.limit, parsed.data.cursor));
+      const query = parseInput(mediaListQuerySchema, c.req.query());
+      return c.json(await getLibraryPage(db, query));
     })
-    .on(['GET', 'HEAD'], '/:id/original', async (c) =>
-      serve(c.req.raw, await findMediaFile(db, parseId(c.req.param('id'))), 'original'),
-    )
-    .on(['GET', 'HEAD'], '/:id/depth', async (c) =>
-      serve(c.req.raw, await findDepthMapFile(db, parseId(c.req.param('id'))), 'depth map'),
-    );
+    .post('/', async (c) => {
+      const body = c.env?.incoming ?? Readable.fromWeb((c.req.raw.body ?? emptyBody()) as never);
+      const headers = Object.fromEntries(c.req.raw.headers);
+      const item = await uploadMedia(db, headers, body, deps.uploads);
+      logger.info('uploaded', { id: item.id, bytes: item.fileSizeBytes, type: item.mimeType });
+      c.header('Location', `/api/media/${item.id}`);
+      return c.json(item, 201);
+    })
+    .get('/:id', async (c) => c.json(await getMediaDetail(db, idOf(c.req.param('id')))))
+    .delete('/:id', async (c) => {
+      const id = idOf(c.req.param('id'));
+      const { originalRemoved } = await deleteMedia(db, layout, id);
+      logger.info('deleted', { id, originalRemoved });
+      return c.body(null, 204);
+    })
+    .on(['GET', 'HEAD'], '/:id/original', async (c) => {
+      const row = await findMediaFile(db, idOf(c.req.param('id')));
+      const file = await locate(row, 'original');
+      return sendFile(c.req.raw, file, {
+        contentType: row?.mime_type ?? 'application/octet-stream',
+        etag: row?.checksum,
+        cacheControl: ORIGINAL_CACHE,
+      });
+    })
+    .on(['GET', 'HEAD'], '/:id/preview', async (c) => {
+      const id = idOf(c.req.param('id'));
+      const { size } = parseInput(previewQuerySchema, c.req.query());
+      const row = await findMediaFile(db, id);
+      const original = await locate(row, 'original');
+      if (!row) throw new NotFoundError('no media item with this id');
+      const preview = await deps.previews.get(
+        {
+          id,
+          mediaType: row.media_type,
+          mimeType: row.mime_type,
+          file: original,
+          durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
+        },
+        size,
+      );
+      return sendFile(c.req.raw, preview, {
+        contentType: 'image/jpeg',
+        etag: `${row.checksum ?? id}-${size}`,
+        cacheControl: ORIGINAL_CACHE,
+      });
+    })
+    .on(['GET', 'HEAD'], '/:id/depth', async (c) => {
+      const row = await findDepthMapFile(db, idOf(c.req.param('id')));
+      const file = await locate(row, 'depth map');
+      if (row && c.req.method === 'GET') deps.depthAccess.record(row.id);
+      return sendFile(c.req.raw, file, {
+        contentType: 'image/png',
+        etag: row?.checksum,
+        cacheControl: DEPTH_CACHE,
+      });
+    })
+    .post('/:id/reprocess', async (c) => {
+      const id = idOf(c.req.param('id'));
+      const text = await c.req.text();
+      let json: unknown = {};
+      if (text.trim() !== '') {
+        try {
+          json = JSON.parse(text);
+        } catch {
+          throw new BadRequestError('the body must be JSON, e.g. {"priority": 3}');
+        }
+      }
+      const { priority } = parseInput(reprocessRequestSchema, json);
+      const { job, created } = await requestReprocess(db, id, priority);
+      if (created) logger.info('reprocess queued', { mediaId: id, queueId: job.id, priority });
+      return c.json(job, created ? 202 : 200);
+    });
+}
+
+function emptyBody(): ReadableStream {
+  return new ReadableStream({ start: (controller) => controller.close() });
 }

@@ -9,11 +9,8 @@ import {
   queueDepthJobs,
   registerMediaRoot,
 } from '../db/queries/import.queries';
-import { sha256File } from '../import/hash-file';
-import { probePhoto } from '../import/probe-photo';
-import { probeVideo } from '../import/probe-video';
+import { describeMediaFile } from '../import/describe-media-file';
 import { listFiles } from '../import/scan-folder';
-import { sniffMedia } from '../import/sniff-media';
 
 /** Priority of depth jobs queued by an import: behind anything a user asks for (default 5). */
 export const IMPORT_QUEUE_PRIORITY = 7;
@@ -89,7 +86,7 @@ export async function importFolder(
   for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
     const batch = fresh.slice(start, start + BATCH_SIZE);
     const read = await mapConcurrent(batch, READ_CONCURRENCY, (file) =>
-      readMediaFile(file, options.ffprobePath),
+      describeMediaFile(file, { ffprobePath: options.ffprobePath }),
     );
     const candidates: NewMediaItem[] = [];
     for (const [k, result] of read.entries()) {
@@ -121,40 +118,6 @@ export async function importFolder(
   }
   summary.seconds = (performance.now() - started) / 1000;
   return summary;
-}
-
-async function readMediaFile(
-  file: string,
-  ffprobePath: string,
-): Promise<NewMediaItem | { reason: string }> {
-  try {
-    const sniffed = await sniffMedia(file);
-    if (!sniffed.ok) return { reason: sniffed.reason };
-    const [info, checksum] = await Promise.all([stat(file), sha256File(file)]);
-    const facts =
-      sniffed.mediaType === 'photo'
-        ? { ...(await probePhoto(file)), durationSeconds: null, framesPerSecond: null }
-        : await probeVideo(file, ffprobePath);
-    return {
-      originalFilename: path.basename(file),
-      mediaType: sniffed.mediaType,
-      filePath: file,
-      fileSize: info.size,
-      mimeType: sniffed.mimeType,
-      width: facts.width,
-      height: facts.height,
-      durationSeconds: facts.durationSeconds,
-      frameRate: facts.framesPerSecond,
-      checksum,
-      capturedAt: facts.capturedAt ?? info.mtime,
-    };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' || code === 'EPERM')
-      return { reason: 'not readable (permission denied)' };
-    if (code === 'ENOENT') return { reason: 'disappeared while importing' };
-    return { reason: (error as Error).message };
-  }
 }
 
 async function mapConcurrent<T, R>(

@@ -1,49 +1,70 @@
-import { type MediaItem, type MediaPage, mediaUrls } from '@immichvr/shared';
-import type { Queryable } from '../db/database';
-import { type LibraryKey, type LibraryRow, listLibraryPage } from '../db/queries/library.queries';
-import { BadRequestError } from '../errors';
+import { rm } from 'node:fs/promises';
+import {
+  type MediaDetail,
+  type MediaItem,
+  type MediaListQuery,
+  type MediaPage,
+  mediaUrls,
+  PREVIEW_SIZES,
+} from '@immichvr/shared';
+import type { Database, Queryable } from '../db/database';
+import {
+  deleteMediaItem,
+  findMediaDetail,
+  type LibraryRow,
+  listLibraryPage,
+  type MediaDetailRow,
+} from '../db/queries/library.queries';
+import { NotFoundError } from '../errors';
+import { type DataLayout, isInside } from '../storage/data-layout';
+import { decodeCursor, encodeCursor } from './cursor';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-/** Cursors are opaque to clients: base64url of the last item's sort key. */
-export function encodeCursor(key: LibraryKey): string {
-  return Buffer.from(JSON.stringify([key.sortAt.toISOString(), key.id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): LibraryKey {
-  try {
-    const [sortAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    const date = new Date(String(sortAt));
-    if (typeof id !== 'string' || !isUuid(id) || Number.isNaN(date.getTime())) throw new Error();
-    return { sortAt: date, id };
-  } catch {
-    throw new BadRequestError('cursor is not one this server issued');
-  }
-}
-
-export async function getLibraryPage(
-  db: Queryable,
-  limit: number,
-  cursor: string | undefined,
-): Promise<MediaPage> {
-  const rows = await listLibraryPage(db, limit + 1, cursor ? decodeCursor(cursor) : null);
-  const page = rows.slice(0, limit);
+export async function getLibraryPage(db: Queryable, query: MediaListQuery): Promise<MediaPage> {
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await listLibraryPage(
+    db,
+    query.limit + 1,
+    after ? { sortAt: after.at, id: after.id } : null,
+    { mediaType: query.type, status: query.status, hasDepth: query.hasDepth },
+  );
+  const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
     items: page.map(toMediaItem),
     nextCursor:
-      rows.length > limit && last
-        ? encodeCursor({ sortAt: last.sort_at, id: last.media_id })
+      rows.length > query.limit && last
+        ? encodeCursor({ at: last.sort_at, id: last.media_id })
         : null,
   };
 }
 
+export async function getMediaDetail(db: Queryable, id: string): Promise<MediaDetail> {
+  const row = await findMediaDetail(db, id);
+  if (!row) throw new NotFoundError('no media item with this id');
+  return toMediaDetail(row);
+}
+
+/**
+ * Deletes an item: rows first (queue entries and depth map cascade), files once that committed, so
+ * a failed delete never leaves rows pointing at missing files. The original is removed only when it
+ * is the app's own copy inside DATA_DIR; a file in an imported folder belongs to the user.
+ */
+export async function deleteMedia(
+  db: Database,
+  layout: DataLayout,
+  id: string,
+): Promise<{ originalRemoved: boolean }> {
+  const files = await deleteMediaItem(db, id);
+  if (!files) throw new NotFoundError('no media item with this id');
+  const removals = PREVIEW_SIZES.map((size) => layout.previewFile(id, size));
+  if (files.depthMap && isInside(files.depthMap, layout.dataDir)) removals.push(files.depthMap);
+  const originalRemoved = isInside(files.original, layout.dataDir);
+  if (originalRemoved) removals.push(files.original);
+  await Promise.all(removals.map((file) => rm(file, { force: true })));
+  return { originalRemoved };
+}
+
 export function toMediaItem(row: LibraryRow): MediaItem {
-  const hasDepth = row.depth_map_id !== null;
   return {
     id: row.media_id,
     originalFilename: row.original_filename,
@@ -55,10 +76,11 @@ export function toMediaItem(row: LibraryRow): MediaItem {
     processingStatus: row.processing_status,
     processingAttempts: row.processing_attempts,
     lastError: row.last_error,
+    queueId: row.queue_id,
     depthMap:
-      hasDepth && row.depth_map_generated_at
+      row.depth_map_id && row.depth_map_generated_at
         ? {
-            id: row.depth_map_id as string,
+            id: row.depth_map_id,
             format: row.depth_map_format ?? 'png',
             width: row.depth_map_width ?? 0,
             height: row.depth_map_height ?? 0,
@@ -66,6 +88,17 @@ export function toMediaItem(row: LibraryRow): MediaItem {
             generatedAt: row.depth_map_generated_at.toISOString(),
           }
         : null,
-    urls: mediaUrls(row.media_id, hasDepth),
+    urls: mediaUrls(row.media_id, row.depth_map_id),
+  };
+}
+
+export function toMediaDetail(row: MediaDetailRow): MediaDetail {
+  return {
+    ...toMediaItem(row),
+    mimeType: row.mime_type,
+    fileSizeBytes: Number(row.file_size),
+    durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
+    frameRate: row.frame_rate === null ? null : Number(row.frame_rate),
+    checksum: row.checksum,
   };
 }

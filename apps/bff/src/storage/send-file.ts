@@ -9,9 +9,27 @@ export interface SendFileOptions {
   cacheControl?: string;
 }
 
+/** The byte range of a file a response body streams (read by the Node server's fast path). */
+export interface FileBody {
+  file: string;
+  start: number;
+  end: number;
+}
+
+const FILE_BODY = Symbol('fileBody');
+/** Read size per chunk: large enough to keep a socket busy, small enough to share memory. */
+export const FILE_CHUNK_BYTES = 256 * 1024;
+
+/** The file range behind a response made by sendFile, if it is one. */
+export function fileBodyOf(response: Response): FileBody | undefined {
+  return (response as Response & { [FILE_BODY]?: FileBody })[FILE_BODY];
+}
+
 /**
  * A file as an HTTP response: Content-Length, ETag/If-None-Match (304), Last-Modified, single
- * byte ranges (206, or 416 when unsatisfiable), HEAD without a body.
+ * byte ranges (206, or 416 when unsatisfiable), HEAD without a body. The body opens the file only
+ * when read; on Node the server streams the range with stream.pipeline instead (see
+ * node-server.ts), which is faster and closes the file however the client goes away.
  */
 export async function sendFile(
   request: Request,
@@ -25,13 +43,9 @@ export async function sendFile(
     'Accept-Ranges': 'bytes',
     ETag: etag,
     'Last-Modified': info.mtime.toUTCString(),
-    'Cache-Control': options.cacheControl ?? 'private, max-age=0, must-revalidate',
+    'Cache-Control': options.cacheControl ?? 'private, no-cache',
   });
-  const ifNoneMatch = request.headers.get('if-none-match');
-  if (
-    ifNoneMatch &&
-    ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === '*')
-  ) {
+  if (matchesEtag(request.headers.get('if-none-match'), etag)) {
     return new Response(null, { status: 304, headers });
   }
 
@@ -39,7 +53,9 @@ export async function sendFile(
   let end = info.size - 1;
   let status = 200;
   const range = request.headers.get('range');
-  if (range) {
+  // If-Range: a range of a different version than the client holds would corrupt its copy.
+  const ifRange = request.headers.get('if-range');
+  if (range && (!ifRange || ifRange === etag)) {
     const parsed = parseRange(range, info.size);
     if (parsed === 'unsatisfiable') {
       headers.set('Content-Range', `bytes */${info.size}`);
@@ -54,8 +70,42 @@ export async function sendFile(
   const length = info.size === 0 ? 0 : end - start + 1;
   headers.set('Content-Length', String(length));
   if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
-  const stream = createReadStream(file, { start, end, highWaterMark: 256 * 1024 });
-  return new Response(Readable.toWeb(stream) as ReadableStream, { status, headers });
+
+  const body: FileBody = { file, start, end };
+  const response = new Response(lazyFileStream(body), { status, headers });
+  Object.defineProperty(response, FILE_BODY, { value: body });
+  return response;
+}
+
+function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** A web stream of the range that opens the file on first read (never, on the fast path). */
+function lazyFileStream({ file, start, end }: FileBody): ReadableStream<Uint8Array> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        reader ??= (
+          Readable.toWeb(
+            createReadStream(file, { start, end, highWaterMark: FILE_CHUNK_BYTES }),
+          ) as ReadableStream<Uint8Array>
+        ).getReader();
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel(reason) {
+        await reader?.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }
 
 /**
@@ -66,7 +116,7 @@ export function parseRange(
   header: string,
   size: number,
 ): [number, number] | null | 'unsatisfiable' {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const match = /^bytes=(\d{0,15})-(\d{0,15})$/.exec(header.trim());
   if (!match || (match[1] === '' && match[2] === '')) return null;
   if (match[1] === '') {
     const suffix = Number(match[2]);

@@ -20,15 +20,45 @@ export interface LibraryRow {
   height: number | null;
   captured_at: Date | null;
   sort_at: Date;
+  queue_id: string | null;
   depth_map_format: DepthMapFormat | null;
   depth_map_width: number | null;
   depth_map_height: number | null;
   depth_map_model_name: string | null;
 }
 
+/** The view's columns a client sees (never depth_map_path). */
+const LIBRARY_COLUMN_NAMES = [
+  'media_id',
+  'original_filename',
+  'media_type',
+  'uploaded_at',
+  'processing_status',
+  'processing_attempts',
+  'last_error',
+  'depth_map_id',
+  'depth_map_generated_at',
+  'width',
+  'height',
+  'captured_at',
+  'sort_at',
+  'queue_id',
+  'depth_map_format',
+  'depth_map_width',
+  'depth_map_height',
+  'depth_map_model_name',
+] as const;
+const libraryColumns = (alias = '') => LIBRARY_COLUMN_NAMES.map((c) => `${alias}${c}`).join(', ');
+
 export interface LibraryKey {
   sortAt: Date;
   id: string;
+}
+
+export interface LibraryFilter {
+  mediaType?: MediaType | undefined;
+  status?: ProcessingStatus | undefined;
+  hasDepth?: boolean | undefined;
 }
 
 /** A page of the library, newest first, continuing after `after` (keyset: stable under inserts). */
@@ -36,29 +66,63 @@ export async function listLibraryPage(
   db: Queryable,
   limit: number,
   after: LibraryKey | null,
+  filter: LibraryFilter = {},
 ): Promise<LibraryRow[]> {
   const { rows } = await db.query<LibraryRow>(
-    `SELECT media_id, original_filename, media_type, uploaded_at, processing_status,
-       processing_attempts, last_error, depth_map_id, depth_map_generated_at, width, height,
-       captured_at, sort_at, depth_map_format, depth_map_width, depth_map_height, depth_map_model_name
+    `SELECT ${libraryColumns()}
      FROM media_processing_status
-     WHERE $2::timestamptz IS NULL OR (sort_at, media_id) < ($2::timestamptz, $3::uuid)
+     WHERE ($2::timestamptz IS NULL OR (sort_at, media_id) < ($2::timestamptz, $3::uuid))
+       AND ($4::media_type IS NULL OR media_type = $4::media_type)
+       AND ($5::processing_status IS NULL OR processing_status = $5::processing_status)
+       AND ($6::boolean IS NULL OR (depth_map_id IS NOT NULL) = $6::boolean)
      ORDER BY sort_at DESC, media_id DESC
      LIMIT $1`,
-    [limit, after?.sortAt ?? null, after?.id ?? null],
+    [
+      limit,
+      after?.sortAt ?? null,
+      after?.id ?? null,
+      filter.mediaType ?? null,
+      filter.status ?? null,
+      filter.hasDepth ?? null,
+    ],
   );
   return rows;
 }
 
+export interface MediaDetailRow extends LibraryRow {
+  mime_type: string;
+  file_size: string;
+  duration_seconds: string | null;
+  frame_rate: string | null;
+  checksum: string | null;
+}
+
+export async function findMediaDetail(db: Queryable, id: string): Promise<MediaDetailRow | null> {
+  const { rows } = await db.query<MediaDetailRow>(
+    `SELECT ${libraryColumns('s.')}, m.mime_type, m.file_size, m.duration_seconds, m.frame_rate,
+       m.checksum
+     FROM media_processing_status s JOIN media_items m ON m.id = s.media_id
+     WHERE s.media_id = $1`,
+    [id],
+  );
+  return rows[0] ?? null;
+}
+
 export interface MediaFileRow {
+  id: string;
   file_path: string;
   mime_type: string;
   checksum: string | null;
 }
 
-export async function findMediaFile(db: Queryable, id: string): Promise<MediaFileRow | null> {
-  const { rows } = await db.query<MediaFileRow>(
-    'SELECT file_path, mime_type, checksum FROM media_items WHERE id = $1',
+export interface MediaSourceRow extends MediaFileRow {
+  media_type: MediaType;
+  duration_seconds: string | null;
+}
+
+export async function findMediaFile(db: Queryable, id: string): Promise<MediaSourceRow | null> {
+  const { rows } = await db.query<MediaSourceRow>(
+    'SELECT id, file_path, mime_type, checksum, media_type, duration_seconds FROM media_items WHERE id = $1',
     [id],
   );
   return rows[0] ?? null;
@@ -69,7 +133,7 @@ export async function findDepthMapFile(
   mediaId: string,
 ): Promise<MediaFileRow | null> {
   const { rows } = await db.query<MediaFileRow>(
-    `SELECT file_path, 'image/png' AS mime_type, checksum FROM depth_map_cache WHERE media_item_id = $1`,
+    `SELECT id, file_path, 'image/png' AS mime_type, checksum FROM depth_map_cache WHERE media_item_id = $1`,
     [mediaId],
   );
   return rows[0] ?? null;
@@ -78,4 +142,39 @@ export async function findDepthMapFile(
 export async function listMediaRoots(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ path: string }>('SELECT path FROM media_roots');
   return rows.map((r) => r.path);
+}
+
+/** Counts depth map reads: one statement for a batch of (id, reads) pairs. */
+export async function recordDepthMapAccess(
+  db: Queryable,
+  reads: ReadonlyMap<string, number>,
+): Promise<void> {
+  if (reads.size === 0) return;
+  await db.query(
+    `UPDATE depth_map_cache d
+     SET accessed_at = now(), access_count = d.access_count + r.reads
+     FROM unnest($1::uuid[], $2::int[]) AS r(id, reads)
+     WHERE d.id = r.id`,
+    [[...reads.keys()], [...reads.values()]],
+  );
+}
+
+export interface DeletedMediaFiles {
+  original: string;
+  depthMap: string | null;
+}
+
+/** Deletes an item (its queue rows and depth map cascade); returns the files it pointed at. */
+export async function deleteMediaItem(
+  db: Queryable,
+  id: string,
+): Promise<DeletedMediaFiles | null> {
+  const { rows } = await db.query<{ original: string; depth_map: string | null }>(
+    `WITH depth AS (SELECT file_path FROM depth_map_cache WHERE media_item_id = $1)
+     DELETE FROM media_items WHERE id = $1
+     RETURNING file_path AS original, (SELECT file_path FROM depth) AS depth_map`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? { original: row.original, depthMap: row.depth_map } : null;
 }

@@ -1,0 +1,67 @@
+import os from 'node:os';
+import type { Database } from './db/database';
+import type { Logger } from './logger';
+import { DepthAccessRecorder } from './services/depth-access.service';
+import { MediaEvents } from './services/media-events.service';
+import type { UploadOptions } from './services/upload.service';
+import { type DataLayout, dataLayout } from './storage/data-layout';
+import { PreviewCache } from './storage/preview-cache';
+
+/** What the HTTP layer needs, built once by the composition root (main.ts, tests). */
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  layout: DataLayout;
+  events: MediaEvents;
+  previews: PreviewCache;
+  depthAccess: DepthAccessRecorder;
+  uploads: UploadOptions;
+  /** Interval of the event stream's keep-alive comments. */
+  heartbeatMs: number;
+  /** The built web app; not served when undefined (API-only tests). */
+  webDistDir?: string | undefined;
+  version: string;
+}
+
+export interface AppConfig {
+  dataDir: string;
+  ffmpegPath: string;
+  ffprobePath: string;
+  maxUploadBytes: number;
+  previewConcurrency?: number;
+  heartbeatMs?: number;
+  webDistDir?: string;
+}
+
+export const APP_VERSION = '0.1.0';
+
+/** Builds the app's services and starts listening for database events. */
+export async function createAppDeps(
+  db: Database,
+  logger: Logger,
+  config: AppConfig,
+): Promise<AppDeps & { close(): Promise<void> }> {
+  const layout = dataLayout(config.dataDir);
+  const events = new MediaEvents(db, logger);
+  await events.start();
+  const depthAccess = new DepthAccessRecorder(db, logger);
+  return {
+    db,
+    logger,
+    layout,
+    events,
+    previews: new PreviewCache(layout, {
+      ffmpegPath: config.ffmpegPath,
+      concurrency: config.previewConcurrency ?? Math.max(1, os.availableParallelism()),
+    }),
+    depthAccess,
+    uploads: { layout, ffprobePath: config.ffprobePath, maxBytes: config.maxUploadBytes },
+    heartbeatMs: config.heartbeatMs ?? 15_000,
+    webDistDir: config.webDistDir,
+    version: APP_VERSION,
+    async close() {
+      await depthAccess.close();
+      await events.stop();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { NewMediaItem } from '../db/queries/import.queries';
+import { sha256File } from './hash-file';
+import { probePhoto } from './probe-photo';
+import { probeVideo } from './probe-video';
+import { sniffMedia } from './sniff-media';
+
+export interface DescribeOptions {
+  ffprobePath: string;
+  /** Name shown to the user; defaults to the file's own. */
+  originalFilename?: string;
+  /** SHA-256 when already known (uploads hash while streaming). */
+  checksum?: string;
+  /** Capture date when the file has none; defaults to the file's modification time. */
+  fallbackCapturedAt?: Date | null;
+}
+
+/**
+ * A media file as a library row: type by content, size as displayed, capture date, video timing.
+ * Files that cannot be in the library give a reason instead.
+ */
+export async function describeMediaFile(
+  file: string,
+  options: DescribeOptions,
+): Promise<NewMediaItem | { reason: string }> {
+  try {
+    const sniffed = await sniffMedia(file);
+    if (!sniffed.ok) return { reason: sniffed.reason };
+    const [info, checksum] = await Promise.all([stat(file), options.checksum ?? sha256File(file)]);
+    const facts =
+      sniffed.mediaType === 'photo'
+        ? { ...(await probePhoto(file)), durationSeconds: null, framesPerSecond: null }
+        : await probeVideo(file, options.ffprobePath);
+    return {
+      originalFilename: options.originalFilename ?? path.basename(file),
+      mediaType: sniffed.mediaType,
+      filePath: file,
+      fileSize: info.size,
+      mimeType: sniffed.mimeType,
+      width: facts.width,
+      height: facts.height,
+      durationSeconds: facts.durationSeconds,
+      frameRate: facts.framesPerSecond,
+      checksum,
+      capturedAt:
+        facts.capturedAt ??
+        (options.fallbackCapturedAt === undefined ? info.mtime : options.fallbackCapturedAt),
+    };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM')
+      return { reason: 'not readable (permission denied)' };
+    if (code === 'ENOENT') return { reason: 'disappeared while importing' };
+    return { reason: (error as Error).message.replaceAll(file, path.basename(file)) };
+  }
+}

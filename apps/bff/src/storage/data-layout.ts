@@ -1,0 +1,27 @@
+import path from 'node:path';
+
+/**
+ * Where the BFF writes inside DATA_DIR. Everything here is the app's own; files in imported folders
+ * (media roots) are the user's and are never written.
+ */
+export function dataLayout(dataDir: string) {
+  const previews = path.join(dataDir, 'previews');
+  return {
+    dataDir,
+    /** Uploaded originals: uploads/YYYY/MM/<uuid>.<ext>. */
+    uploads: path.join(dataDir, 'uploads'),
+    /** Generated previews, fanned out by the first two hex digits of the id. */
+    previews,
+    /** Partial files before their atomic rename (same file system as their destination). */
+    tmp: path.join(dataDir, 'tmp'),
+    previewFile: (mediaId: string, size: number) =>
+      path.join(previews, mediaId.slice(0, 2), `${mediaId}-${size}.jpg`),
+  };
+}
+export type DataLayout = ReturnType<typeof dataLayout>;
+
+/** Whether `file` is inside `folder` (lexically; both absolute). */
+export function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}

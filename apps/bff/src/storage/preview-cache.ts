@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaType, PreviewSize } from '@immichvr/shared';
+import sharp from 'sharp';
+import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
+import { limitConcurrency } from '../util/limit-concurrency';
+import type { DataLayout } from './data-layout';
+
+/** JPEG quality per preview size: thumbnails tolerate more compression than the viewer image. */
+const JPEG_QUALITY: Record<PreviewSize, number> = { 256: 78, 2048: 85 };
+/** Formats the prebuilt sharp cannot decode (no HEVC): answered 415 without trying. */
+const UNDECODABLE = new Set(['image/heic', 'image/heif']);
+const FRAME_TIMEOUT_MS = 30_000;
+
+export interface PreviewSource {
+  id: string;
+  mediaType: MediaType;
+  mimeType: string;
+  /** Resolved, checked path of the original. */
+  file: string;
+  durationSeconds: number | null;
+}
+
+export interface PreviewCacheOptions {
+  ffmpegPath: string;
+  /** Previews generated at once (decoding is CPU- and memory-heavy). */
+  concurrency: number;
+}
+
+/**
+ * Downscaled, EXIF-oriented JPEG previews, made on first request and kept in DATA_DIR/previews.
+ * Concurrent requests for one preview share one generation; generations run a few at a time.
+ */
+export class PreviewCache {
+  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly limit: ReturnType<typeof limitConcurrency>;
+
+  constructor(
+    private readonly layout: DataLayout,
+    private readonly options: PreviewCacheOptions,
+  ) {
+    this.limit = limitConcurrency(options.concurrency);
+  }
+
+  /** The cached preview file, generating it first when needed. */
+  async get(source: PreviewSource, size: PreviewSize): Promise<string> {
+    const target = this.layout.previewFile(source.id, size);
+    if (await isFile(target)) return target;
+    if (UNDECODABLE.has(source.mimeType))
+      throw new UnsupportedMediaTypeError(`no preview can be made of ${source.mimeType} here`);
+    const pending = this.inFlight.get(target);
+    if (pending) return pending;
+    const generation = this.limit(() => this.generate(source, size, target)).finally(() =>
+      this.inFlight.delete(target),
+    );
+    this.inFlight.set(target, generation);
+    return generation;
+  }
+
+  private async generate(source: PreviewSource, size: PreviewSize, target: string) {
+    if (await isFile(target)) return target;
+    // A small preview comes from the large one when that exists: a fraction of the decode work.
+    const larger = this.layout.previewFile(source.id, 2048);
+    const input =
+      size < 2048 && (await isFile(larger))
+        ? larger
+        : source.mediaType === 'video'
+          ? await extractFrame(this.options.ffmpegPath, source)
+          : source.file;
+    await mkdir(path.dirname(target), { recursive: true });
+    await mkdir(this.layout.tmp, { recursive: true });
+    const partial = path.join(this.layout.tmp, `preview-${randomUUID()}.jpg`);
+    try {
+      await sharp(input, { failOn: 'error' })
+        .autoOrient()
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: JPEG_QUALITY[size] })
+        .toFile(partial);
+      await rename(partial, target);
+      return target;
+    } catch (error) {
+      await rm(partial, { force: true });
+      const message = (error as Error).message.replaceAll(source.file, 'the original');
+      if (
+        /unsupported image format|no decoding plugin|bad seek|not a known file format/i.test(
+          message,
+        )
+      )
+        throw new UnsupportedMediaTypeError(`the original's format cannot be decoded here`);
+      throw new UnprocessableError(`the original could not be decoded: ${message}`);
+    }
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => null))?.isFile() ?? false;
+}
+
+/** One frame of a video (a third in, at most 1 s), as PNG bytes; ffmpeg applies rotation. */
+function extractFrame(ffmpegPath: string, source: PreviewSource): Promise<Buffer> {
+  const at = Math.min(1, (source.durationSeconds ?? 0) / 3);
+  const args = ['-v', 'error', '-ss', at.toFixed(3), '-i', source.file];
+  args.push('-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-');
+  return new Promise((resolve, reject) => {
+    execFile(
+      ffmpegPath,
+      args,
+      { encoding: 'buffer', maxBuffer: 256 << 20, timeout: FRAME_TIMEOUT_MS },
+      (error, stdout, stderr) => {
+        if (error || stdout.length === 0) {
+          const reason =
+            stderr.toString().trim().split('\n').at(-1) || error?.message || 'no frame';
+          reject(
+            new UnprocessableError(
+              `no frame could be read from the video: ${reason.replaceAll(source.file, 'the original')}`,
+            ),
+          );
+        } else resolve(stdout);
+      },
+    );
+  });
+}

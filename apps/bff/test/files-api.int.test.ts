@@ -1,0 +1,266 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { problemSchema } from '@immichvr/shared';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addDepthMap,
+  importFixtures,
+  writeTestJpeg,
+  writeTestVideo,
+} from './helpers/media-fixtures';
+import { ENGINES } from './helpers/test-database';
+import { startTestServer, type TestServer } from './helpers/test-server';
+
+describe.each(ENGINES)('file endpoints on %s', (engine) => {
+  let s: TestServer;
+  let ids: Map<string, string>;
+  const bytes = Buffer.from(Array.from({ length: 100_000 }, (_, i) => (i * 7) % 251));
+  let original: Buffer;
+
+  beforeAll(async () => {
+    s = await startTestServer(engine);
+    const media = path.join(s.dataDir, 'library');
+    await writeTestJpeg(path.join(media, 'wide.jpg'), { width: 3000, height: 2000 });
+    // Stored 600×400, displayed 400×600: red on top, blue at the bottom once rotated.
+    await writeTestJpeg(path.join(media, 'rotated.jpg'), {
+      width: 600,
+      height: 400,
+      orientation: 6,
+    });
+    await writeTestVideo(path.join(media, 'clip.mp4'));
+    // A HEIC header (ftyp heic) is enough for the content sniffer; sharp cannot decode HEIC here.
+    const heic = Buffer.alloc(64);
+    heic.writeUInt32BE(24, 0);
+    heic.write('ftypheic', 4, 'latin1');
+    heic.write('mif1heic', 16, 'latin1');
+    await writeFile(path.join(media, 'phone.heic'), heic);
+    ids = await importFixtures(s.t.db, media);
+    // A "JPEG" that is not one: valid signature, garbage after it.
+    const broken = path.join(s.dataDir, 'broken.jpg');
+    await writeFile(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), bytes]));
+    const { rows } = await s.t.db.query<{ id: string }>(
+      `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, checksum)
+       VALUES ('broken.jpg', 'photo', $1, 100004, 'image/jpeg', 'broken'),
+              ('passwd', 'photo', '/etc/passwd', 1, 'image/jpeg', NULL),
+              ('gone.jpg', 'photo', $2, 1, 'image/jpeg', NULL)
+       RETURNING id, original_filename`,
+      [broken, path.join(s.dataDir, 'gone.jpg')],
+    );
+    for (const r of rows as Array<{ id: string; original_filename: string }>)
+      ids.set(r.original_filename, r.id);
+    const raw = path.join(s.dataDir, 'raw.bin');
+    await writeFile(raw, bytes);
+    const inserted = await s.t.db.query<{ id: string }>(
+      `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, checksum)
+       VALUES ('raw.jpg', 'photo', $1, 100000, 'image/jpeg', 'abc123') RETURNING id`,
+      [raw],
+    );
+    ids.set('raw.jpg', (inserted.rows[0] as { id: string }).id);
+    original = bytes;
+  }, 60_000);
+  afterAll(async () => s?.close());
+
+  const url = (name: string, what: string) => `/api/media/${ids.get(name)}/${what}`;
+
+  describe('originals', () => {
+    it('streams the whole file with its type, length and validators', async () => {
+      const res = await s.get(url('raw.jpg', 'original'));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/jpeg');
+      expect(res.headers.get('content-length')).toBe('100000');
+      expect(res.headers.get('accept-ranges')).toBe('bytes');
+      expect(res.headers.get('etag')).toBe('"abc123"');
+      expect(new Date(res.headers.get('last-modified') ?? '').getTime()).toBeGreaterThan(0);
+      expect(Buffer.from(await res.arrayBuffer()).equals(original)).toBe(true);
+    });
+
+    it.each([
+      ['bytes=0-0', 'bytes 0-0/100000', [0, 1]],
+      ['bytes=99999-99999', 'bytes 99999-99999/100000', [99999, 100000]],
+      ['bytes=99999-', 'bytes 99999-99999/100000', [99999, 100000]],
+      ['bytes=-10', 'bytes 99990-99999/100000', [99990, 100000]],
+      ['bytes=-200000', 'bytes 0-99999/100000', [0, 100000]],
+      ['bytes=1000-1999', 'bytes 1000-1999/100000', [1000, 2000]],
+      ['bytes=50000-999999', 'bytes 50000-99999/100000', [50000, 100000]],
+    ])('answers Range %s with 206 %s', async (range, contentRange, [from, to]) => {
+      const res = await s.get(url('raw.jpg', 'original'), { headers: { Range: range } });
+      expect(res.status).toBe(206);
+      expect(res.headers.get('content-range')).toBe(contentRange);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(res.headers.get('content-length')).toBe(String(body.length));
+      expect(body.equals(original.subarray(from, to))).toBe(true);
+    });
+
+    it.each(['bytes=100000-', 'bytes=200000-300000', 'bytes=-0'])(
+      'answers Range %s beyond the end with 416',
+      async (range) => {
+        const res = await s.get(url('raw.jpg', 'original'), { headers: { Range: range } });
+        expect(res.status).toBe(416);
+        expect(res.headers.get('content-range')).toBe('bytes */100000');
+      },
+    );
+
+    it('ignores a malformed or multi-part Range and sends the whole file', async () => {
+      for (const range of ['bytes=5-1', 'bytes=0-1,5-6', 'pages=1-2', 'bytes=abc']) {
+        const res = await s.get(url('raw.jpg', 'original'), { headers: { Range: range } });
+        expect(res.status, range).toBe(200);
+        expect((await res.arrayBuffer()).byteLength).toBe(100000);
+      }
+    });
+
+    it('answers a matching If-None-Match with 304 and honours If-Range', async () => {
+      const res = await s.get(url('raw.jpg', 'original'), {
+        headers: { 'If-None-Match': '"other", "abc123"' },
+      });
+      expect(res.status).toBe(304);
+      expect(await res.text()).toBe('');
+      const stale = await s.get(url('raw.jpg', 'original'), {
+        headers: { Range: 'bytes=0-9', 'If-Range': '"old-version"' },
+      });
+      expect(stale.status).toBe(200);
+      await stale.arrayBuffer();
+      const fresh = await s.get(url('raw.jpg', 'original'), {
+        headers: { Range: 'bytes=0-9', 'If-Range': '"abc123"' },
+      });
+      expect(fresh.status).toBe(206);
+      await fresh.arrayBuffer();
+    });
+
+    it('answers HEAD with the headers and no body', async () => {
+      const res = await s.get(url('raw.jpg', 'original'), { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe('100000');
+      expect(await res.text()).toBe('');
+    });
+
+    it('never serves a file outside the data folder and media roots, nor a missing one', async () => {
+      for (const name of ['passwd', 'gone.jpg']) {
+        const res = await s.get(url(name, 'original'));
+        expect(res.status, name).toBe(404);
+        const text = await res.text();
+        expect(text).not.toContain('root:');
+        expect(text).not.toContain(s.dataDir);
+        expect(problemSchema.parse(JSON.parse(text)).status).toBe(404);
+      }
+    });
+  });
+
+  describe('previews', () => {
+    it('makes EXIF-oriented JPEGs of the two sizes, cached with validators', async () => {
+      const small = await s.get(url('wide.jpg', 'preview?size=256'));
+      expect(small.status).toBe(200);
+      expect(small.headers.get('content-type')).toBe('image/jpeg');
+      const etag = small.headers.get('etag');
+      expect(etag).toBeTruthy();
+      const meta = await sharp(Buffer.from(await small.arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 256, 171]);
+      const large = await sharp(
+        Buffer.from(await (await s.get(url('wide.jpg', 'preview?size=2048'))).arrayBuffer()),
+      ).metadata();
+      expect([large.width, large.height]).toEqual([2048, 1365]);
+      const again = await s.get(url('wide.jpg', 'preview?size=256'), {
+        headers: { 'If-None-Match': etag ?? '' },
+      });
+      expect(again.status).toBe(304);
+    });
+
+    it('applies EXIF orientation: a portrait photo stays portrait, top side up', async () => {
+      const res = await s.get(url('rotated.jpg', 'preview?size=256'));
+      const { data, info } = await sharp(Buffer.from(await res.arrayBuffer()))
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height]).toEqual([171, 256]);
+      const red = (x: number, y: number) => data[(y * info.width + x) * info.channels] as number;
+      // Orientation 6 turns the stored left (red) half to the top.
+      expect(red(85, 20)).toBeGreaterThan(150);
+      expect(red(85, 236)).toBeLessThan(80);
+    });
+
+    it('never enlarges a small original', async () => {
+      const res = await s.get(url('rotated.jpg', 'preview?size=2048'));
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect([meta.width, meta.height]).toEqual([400, 600]);
+    });
+
+    it('makes a video preview from a frame', async () => {
+      const res = await s.get(url('clip.mp4', 'preview?size=256'));
+      expect(res.status).toBe(200);
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 160, 90]);
+    });
+
+    it('generates a preview once for many concurrent requests', async () => {
+      const target = s.deps.layout.previewFile(ids.get('wide.jpg') as string, 2048);
+      await import('node:fs/promises').then((fs) => fs.rm(target, { force: true }));
+      const responses = await Promise.all(
+        Array.from({ length: 12 }, () => s.get(url('wide.jpg', 'preview?size=2048'))),
+      );
+      const bodies = await Promise.all(
+        responses.map(async (r) => Buffer.from(await r.arrayBuffer())),
+      );
+      expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
+      expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
+      // Nothing half-written is left behind in the temporary folder.
+      const fs = await import('node:fs/promises');
+      expect((await fs.readdir(s.deps.layout.tmp)).filter((f) => f.startsWith('preview-'))).toEqual(
+        [],
+      );
+    });
+
+    it.each(['0', '512', '300', 'big', '-256', '256.5'])(
+      'refuses size=%s with 400',
+      async (size) => {
+        const res = await s.get(url('wide.jpg', `preview?size=${size}`));
+        expect(res.status).toBe(400);
+        expect(problemSchema.parse(await res.json()).detail).toContain('256, 2048');
+      },
+    );
+
+    it('answers an unsupported format with 415 and a corrupt file with 422', async () => {
+      const heic = await s.get(url('phone.heic', 'preview?size=256'));
+      expect(heic.status).toBe(415);
+      expect(problemSchema.parse(await heic.json()).title).toBe('Unsupported Media Type');
+      const broken = await s.get(url('broken.jpg', 'preview?size=256'));
+      expect(broken.status).toBe(422);
+      const text = await broken.text();
+      expect(text).not.toContain(s.dataDir);
+    });
+  });
+
+  describe('depth maps', () => {
+    it('streams the depth map with its checksum as ETag and counts reads off the request path', async () => {
+      const id = ids.get('wide.jpg') as string;
+      const depthId = await addDepthMap(s.t.db, id, path.join(s.dataDir, 'depth', `${id}.png`), {
+        checksum: 'depthsum',
+      });
+      const res = await s.get(`/api/media/${id}/depth?v=${depthId}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(res.headers.get('etag')).toBe('"depthsum"');
+      expect(res.headers.get('cache-control')).toContain('no-cache');
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      expect([meta.width, meta.height, meta.depth]).toEqual([64, 48, 'ushort']);
+      const part = await s.get(`/api/media/${id}/depth`, { headers: { Range: 'bytes=0-7' } });
+      expect(part.status).toBe(206);
+      expect(
+        Buffer.from(await part.arrayBuffer())
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
+      expect(
+        (await s.get(`/api/media/${id}/depth`, { headers: { 'If-None-Match': '"depthsum"' } }))
+          .status,
+      ).toBe(304);
+
+      await s.deps.depthAccess.flush();
+      const { rows } = await s.t.db.query<{ access_count: number; fresh: boolean }>(
+        `SELECT access_count, accessed_at > now() - interval '1 minute' AS fresh
+         FROM depth_map_cache WHERE id = $1`,
+        [depthId],
+      );
+      // Two GETs with a body plus the 304 revalidation: each is a read.
+      expect(rows[0]).toEqual({ access_count: 3, fresh: true });
+    });
+  });
+});

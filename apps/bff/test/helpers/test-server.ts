@@ -1,0 +1,54 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp } from '../../src/app';
+import { type AppDeps, createAppDeps } from '../../src/app-deps';
+import { createLogger } from '../../src/logger';
+import { startServer } from '../../src/node-server';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './test-database';
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:41234 */
+  url: string;
+  t: TestDatabase;
+  deps: AppDeps;
+  dataDir: string;
+  /** fetch relative to the server. */
+  get(pathname: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real BFF on an ephemeral loopback port, over a fresh database of `engine` and an empty
+ * data folder: tests talk HTTP to it like any client.
+ */
+export async function startTestServer(
+  engine: TestEngine,
+  options: { maxUploadBytes?: number; heartbeatMs?: number; previewConcurrency?: number } = {},
+): Promise<TestServer> {
+  const t = await createTestDatabase(engine);
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-api-'));
+  const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const deps = await createAppDeps(t.db, logger, {
+    dataDir,
+    ffmpegPath: 'ffmpeg',
+    ffprobePath: 'ffprobe',
+    maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 ** 2,
+    previewConcurrency: options.previewConcurrency ?? 2,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+  });
+  const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
+  return {
+    url: server.url,
+    t,
+    deps,
+    dataDir,
+    get: (pathname, init) => fetch(`${server.url}${pathname}`, init),
+    async close() {
+      await server.close();
+      await deps.close();
+      await t.cleanup();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

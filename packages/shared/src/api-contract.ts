@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { mediaChangeEventSchema, mediaStatusEventSchema, resyncEventSchema } from './events';
+import { healthResponseSchema } from './health';
+import {
+  mediaDetailSchema,
+  mediaIdParamsSchema,
+  mediaListQuerySchema,
+  mediaPageSchema,
+  previewQuerySchema,
+} from './media';
+import { problemSchema } from './problem';
+import {
+  queueIdParamsSchema,
+  queueItemSchema,
+  queueListQuerySchema,
+  queuePageSchema,
+  queueSummarySchema,
+  reprocessRequestSchema,
+} from './queue';
+
+type Body =
+  | { kind: 'json'; schema: z.ZodType }
+  | { kind: 'binary'; contentTypes: string[] }
+  | { kind: 'multipart'; field: string }
+  | { kind: 'event-stream'; events: Record<string, z.ZodType> };
+
+export interface Endpoint {
+  method: 'get' | 'post' | 'delete';
+  /** OpenAPI path template, e.g. /api/media/{id}. */
+  path: string;
+  summary: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: Body;
+  /** Success responses by status; errors are always problem+json. */
+  responses: Record<number, { description: string; body?: Body; headers?: string[] }>;
+  /** Error statuses this endpoint answers with (problem+json). */
+  problems: number[];
+}
+
+const json = (schema: z.ZodType): Body => ({ kind: 'json', schema });
+const fileHeaders = ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'];
+const fileResponses = (contentTypes: string[]) => ({
+  200: {
+    description: 'the whole file',
+    body: { kind: 'binary', contentTypes } as Body,
+    headers: fileHeaders,
+  },
+  206: {
+    description: 'one byte range (Range: bytes=…)',
+    body: { kind: 'binary', contentTypes } as Body,
+    headers: [...fileHeaders, 'Content-Range'],
+  },
+  304: { description: 'unchanged (If-None-Match)' },
+});
+
+/** Every endpoint of the API: the OpenAPI document is generated from this list. */
+export const API_ENDPOINTS: Endpoint[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    summary: 'Whether the server and its database are up',
+    responses: { 200: { description: 'up', body: json(healthResponseSchema) } },
+    problems: [503],
+  },
+  {
+    method: 'get',
+    path: '/api/media',
+    summary: 'A page of the library, newest capture first (keyset cursor)',
+    query: mediaListQuerySchema,
+    responses: { 200: { description: 'a page', body: json(mediaPageSchema) } },
+    problems: [400],
+  },
+  {
+    method: 'post',
+    path: '/api/media',
+    summary: 'Upload one photo or video (multipart field `file`); queued for depth',
+    body: { kind: 'multipart', field: 'file' },
+    responses: { 201: { description: 'added', body: json(mediaDetailSchema) } },
+    problems: [400, 409, 413, 415],
+  },
+  {
+    method: 'get',
+    path: '/api/media/{id}',
+    summary: 'One item with its file facts',
+    params: mediaIdParamsSchema,
+    responses: { 200: { description: 'the item', body: json(mediaDetailSchema) } },
+    problems: [400, 404],
+  },
+  {
+    method: 'delete',
+    path: '/api/media/{id}',
+    summary:
+      'Remove an item: its rows, previews and depth maps, and its original when it lives in the data folder',
+    params: mediaIdParamsSchema,
+    responses: { 204: { description: 'deleted' } },
+    problems: [400, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/media/{id}/original',
+    summary: 'The original file (also HEAD), with ranges and validators',
+    params: mediaIdParamsSchema,
+    responses: fileResponses(['image/*', 'video/*']),
+    problems: [400, 404, 416],
+  },
+  {
+    method: 'get',
+    path: '/api/media/{id}/preview',
+    summary: 'A downscaled, EXIF-oriented JPEG (a frame for videos)',
+    params: mediaIdParamsSchema,
+    query: previewQuerySchema,
+    responses: fileResponses(['image/jpeg']),
+    problems: [400, 404, 415, 416, 422],
+  },
+  {
+    method: 'get',
+    path: '/api/media/{id}/depth',
+    summary: 'The depth map (16-bit grey PNG, near = high)',
+    params: mediaIdParamsSchema,
+    responses: fileResponses(['image/png']),
+    problems: [400, 404, 416],
+  },
+  {
+    method: 'post',
+    path: '/api/media/{id}/reprocess',
+    summary: 'Queue the item for depth; joins an unfinished job instead of adding one',
+    params: mediaIdParamsSchema,
+    body: json(reprocessRequestSchema),
+    responses: {
+      200: { description: 'an unfinished job already existed', body: json(queueItemSchema) },
+      202: { description: 'queued', body: json(queueItemSchema) },
+    },
+    problems: [400, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/queue',
+    summary: 'Queue items, newest first',
+    query: queueListQuerySchema,
+    responses: { 200: { description: 'a page', body: json(queuePageSchema) } },
+    problems: [400],
+  },
+  {
+    method: 'get',
+    path: '/api/queue/summary',
+    summary: 'Rows of the processing_queue_summary view',
+    responses: { 200: { description: 'counts by status', body: json(queueSummarySchema) } },
+    problems: [],
+  },
+  {
+    method: 'post',
+    path: '/api/queue/{queueId}/cancel',
+    summary: 'Cancel a pending, queued or processing job',
+    params: queueIdParamsSchema,
+    responses: { 200: { description: 'cancelled', body: json(queueItemSchema) } },
+    problems: [400, 404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/events',
+    summary:
+      'Server-Sent Events: media.status, media.added, media.deleted, resync; Last-Event-ID resumes',
+    responses: {
+      200: {
+        description: 'an event stream',
+        body: {
+          kind: 'event-stream',
+          events: {
+            'media.status': mediaStatusEventSchema,
+            'media.added': mediaChangeEventSchema,
+            'media.deleted': mediaChangeEventSchema,
+            resync: resyncEventSchema,
+          },
+        },
+      },
+    },
+    problems: [],
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    responses: { 200: { description: 'OpenAPI 3.1' } },
+    problems: [],
+  },
+];
