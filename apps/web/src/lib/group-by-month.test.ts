@@ -17,8 +17,9 @@ const item = (
   processingStatus: null,
   processingAttempts: null,
   lastError: null,
+  queueId: null,
   depthMap: null,
-  urls: mediaUrls(id, false),
+  urls: mediaUrls(id, null),
 });
 
 describe('groupByMonth', () => {

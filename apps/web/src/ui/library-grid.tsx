@@ -32,6 +32,7 @@ function MediaCard({ item }: { item: MediaItem }) {
         {item.mediaType === 'video' ? (
           <video
             src={item.urls.original}
+            poster={item.urls.preview}
             muted
             loop
             playsInline
@@ -39,7 +40,7 @@ function MediaCard({ item }: { item: MediaItem }) {
             aria-label={item.originalFilename}
           />
         ) : (
-          <img src={item.urls.original} alt={item.originalFilename} loading="lazy" />
+          <img src={item.urls.preview} alt={item.originalFilename} loading="lazy" />
         )}
         {item.urls.depth ? (
           <img
