@@ -67,8 +67,8 @@ describe.each(ENGINES)('the library API on %s', (engine) => {
     expect(res.status, query).toBe(200);
     return mediaPageSchema.parse(await res.json());
   };
-  const names = (p: { items: Array<{ originalFilename: string }> }) =>
-    p.items.map((i) => i.originalFilename.split('.')[0]);
+  const names = (p: { items: Array<{ originalFilename: string }> }): string[] =>
+    p.items.map((i) => i.originalFilename.replace(/\.\w+$/, ''));
 
   it('reports health with the engine name and library size', async () => {
     const res = await s.get('/api/health');
