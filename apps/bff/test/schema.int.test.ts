@@ -136,7 +136,8 @@ describe.each(ENGINES)('schema on %s', (engine) => {
     }>(
       `SELECT event_object_table AS table, action_timing AS timing, event_manipulation AS event,
          action_statement AS statement
-       FROM information_schema.triggers WHERE trigger_schema = 'public' ORDER BY 1`,
+       FROM information_schema.triggers
+       WHERE trigger_schema = 'public' AND trigger_name LIKE 'update\\_%\\_updated\\_at' ORDER BY 1`,
     );
     const tables = ['depth_map_cache', 'media_items', 'processing_queue'];
     expect(rows.map((r) => r.table)).toEqual(tables);
@@ -144,6 +145,23 @@ describe.each(ENGINES)('schema on %s', (engine) => {
       expect([row.timing, row.event]).toEqual(['BEFORE', 'UPDATE']);
       expect(row.statement).toContain('update_updated_at_column()');
     }
+  });
+
+  it('notifies media_events on queue, depth map and item changes (04-media-events)', async () => {
+    const { rows } = await t.db.query<{ name: string; timing: string; event: string }>(
+      `SELECT trigger_name AS name, action_timing AS timing, event_manipulation AS event
+       FROM information_schema.triggers
+       WHERE trigger_schema = 'public' AND trigger_name LIKE '%notify%' ORDER BY 1, 3`,
+    );
+    expect(rows.map((r) => `${r.name} ${r.timing} ${r.event}`)).toEqual([
+      'depth_map_cache_notify_insert_delete AFTER DELETE',
+      'depth_map_cache_notify_insert_delete AFTER INSERT',
+      'depth_map_cache_notify_update AFTER UPDATE',
+      'media_items_notify_insert_delete AFTER DELETE',
+      'media_items_notify_insert_delete AFTER INSERT',
+      'processing_queue_notify_insert AFTER INSERT',
+      'processing_queue_notify_update AFTER UPDATE',
+    ]);
   });
 
   it('cascades deletes from media_items and enforces the two UNIQUEs on depth_map_cache', async () => {

@@ -194,9 +194,15 @@ async function receiveFile(
   });
 }
 
-/** The client's file name, reduced to a plain name that fits the column (255 characters). */
+/**
+ * The client's file name, reduced to a plain name that fits the column (255 characters). Browsers
+ * escape `"`, CR and LF in multipart file names as %22, %0D, %0A (HTML's form encoding).
+ */
 function cleanFilename(name: string | undefined): string {
-  const base = path.basename((name ?? '').replaceAll('\\', '/'));
+  const unescaped = (name ?? '').replace(/%22|%0D|%0A/gi, (m) =>
+    m === '%22' ? '"' : m.toUpperCase() === '%0D' ? '\r' : '\n',
+  );
+  const base = path.basename(unescaped.replaceAll('\\', '/'));
   const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return [...printable].slice(0, 255).join('');
 }
