@@ -14,6 +14,7 @@ const sources = [
   'src',
   'index.html',
   'vite.config.ts',
+  'precompress.ts',
   'package.json',
   '../../packages/shared/src',
 ].map((p) => newest(path.join(here, p)));

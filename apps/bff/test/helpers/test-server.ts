@@ -24,7 +24,12 @@ export interface TestServer {
  */
 export async function startTestServer(
   engine: TestEngine,
-  options: { maxUploadBytes?: number; heartbeatMs?: number; previewConcurrency?: number } = {},
+  options: {
+    maxUploadBytes?: number;
+    heartbeatMs?: number;
+    previewConcurrency?: number;
+    webDistDir?: string;
+  } = {},
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-api-'));
@@ -36,6 +41,7 @@ export async function startTestServer(
     maxUploadBytes: options.maxUploadBytes ?? 50 * 1024 ** 2,
     previewConcurrency: options.previewConcurrency ?? 2,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
   });
   const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
   return {
