@@ -5,6 +5,7 @@ import { DepthAccessRecorder } from './services/depth-access.service';
 import { MediaEvents } from './services/media-events.service';
 import type { UploadOptions } from './services/upload.service';
 import { type DataLayout, dataLayout } from './storage/data-layout';
+import { FileLocator } from './storage/file-locator';
 import { PreviewCache } from './storage/preview-cache';
 
 /** What the HTTP layer needs, built once by the composition root (main.ts, tests). */
@@ -12,6 +13,7 @@ export interface AppDeps {
   db: Database;
   logger: Logger;
   layout: DataLayout;
+  files: FileLocator;
   events: MediaEvents;
   previews: PreviewCache;
   depthAccess: DepthAccessRecorder;
@@ -49,6 +51,7 @@ export async function createAppDeps(
     db,
     logger,
     layout,
+    files: new FileLocator(db, config.dataDir, logger),
     events,
     previews: new PreviewCache(layout, {
       ffmpegPath: config.ffmpegPath,

@@ -8,17 +8,10 @@ import {
 } from '@immichvr/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps';
-import {
-  findDepthMapFile,
-  findMediaFile,
-  listMediaRoots,
-  type MediaFileRow,
-} from '../db/queries/library.queries';
-import { BadRequestError, HttpProblem, NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError } from '../errors';
 import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library.service';
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
-import { resolveInsideRoots } from '../storage/safe-path';
 import { sendFile } from '../storage/send-file';
 import { parseInput } from './validate';
 
@@ -27,25 +20,16 @@ const ORIGINAL_CACHE = 'private, max-age=86400';
 const DEPTH_CACHE = 'private, no-cache';
 
 export function mediaRoutes(deps: AppDeps) {
-  const { db, logger, layout } = deps;
+  const { db, logger, layout, files } = deps;
 
-  /** The path of a file the database points at, only if it is inside DATA_DIR or a media root. */
-  const locate = async (row: MediaFileRow | null, what: string): Promise<string> => {
-    if (!row) throw new NotFoundError(`no ${what} for this media item`);
-    const file = await resolveInsideRoots(row.file_path, [
-      layout.dataDir,
-      ...(await listMediaRoots(db)),
-    ]);
-    if (!file) {
-      logger.error(`${what} file missing or outside the media roots`, {
-        id: row.id,
-        path: row.file_path,
-      });
-      throw new HttpProblem(404, 'Not Found', `the ${what} file is not available`);
-    }
-    return file;
-  };
   const idOf = (param: string | undefined) => parseInput(mediaIdParamsSchema, { id: param }).id;
+  /** A remembered original that has since vanished from disk: forget it, answer 404. */
+  const forgetOnMissing = (id: string) => (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    files.forget(id);
+    logger.error('original file missing', { id });
+    throw new NotFoundError('the original file is not available');
+  };
 
   return new Hono<{ Bindings: HttpBindings }>()
     .get('/', async (c) => {
@@ -64,24 +48,23 @@ export function mediaRoutes(deps: AppDeps) {
     .delete('/:id', async (c) => {
       const id = idOf(c.req.param('id'));
       const { originalRemoved } = await deleteMedia(db, layout, id);
+      files.forget(id);
       logger.info('deleted', { id, originalRemoved });
       return c.body(null, 204);
     })
     .on(['GET', 'HEAD'], '/:id/original', async (c) => {
-      const row = await findMediaFile(db, idOf(c.req.param('id')));
-      const file = await locate(row, 'original');
+      const id = idOf(c.req.param('id'));
+      const { file, row } = await files.original(id);
       return sendFile(c.req.raw, file, {
-        contentType: row?.mime_type ?? 'application/octet-stream',
-        etag: row?.checksum,
+        contentType: row.mime_type,
+        etag: row.checksum,
         cacheControl: ORIGINAL_CACHE,
-      });
+      }).catch(forgetOnMissing(id));
     })
     .on(['GET', 'HEAD'], '/:id/preview', async (c) => {
       const id = idOf(c.req.param('id'));
       const { size } = parseInput(previewQuerySchema, c.req.query());
-      const row = await findMediaFile(db, id);
-      const original = await locate(row, 'original');
-      if (!row) throw new NotFoundError('no media item with this id');
+      const { file: original, row } = await files.original(id);
       const preview = await deps.previews.get(
         {
           id,
@@ -99,12 +82,11 @@ export function mediaRoutes(deps: AppDeps) {
       });
     })
     .on(['GET', 'HEAD'], '/:id/depth', async (c) => {
-      const row = await findDepthMapFile(db, idOf(c.req.param('id')));
-      const file = await locate(row, 'depth map');
-      if (row && c.req.method === 'GET') deps.depthAccess.record(row.id);
+      const { file, row } = await files.depthMap(idOf(c.req.param('id')));
+      if (c.req.method === 'GET') deps.depthAccess.record(row.id);
       return sendFile(c.req.raw, file, {
         contentType: 'image/png',
-        etag: row?.checksum,
+        etag: row.checksum,
         cacheControl: DEPTH_CACHE,
       });
     })

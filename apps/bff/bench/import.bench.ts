@@ -1,0 +1,67 @@
+/** pnpm bench import: demo render time and import files/s against hashing alone. */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { openDatabase } from '../src/db/database';
+import { migrate } from '../src/db/migrate';
+import { DEMO_PHOTOS, DEMO_VIDEOS } from '../src/demo/catalogue';
+import { demoLayout, generateDemo } from '../src/demo/generate-demo';
+import { sha256File } from '../src/import/hash-file';
+import { listFiles } from '../src/import/scan-folder';
+import { importFolder } from '../src/services/import.service';
+
+const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
+const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
+
+export async function benchImport(): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'immichvr-bench-'));
+  try {
+    const demo = path.join(work, 'demo');
+    const started = performance.now();
+    await generateDemo(demo, { ffmpegPath: FFMPEG, photos: DEMO_PHOTOS, videos: DEMO_VIDEOS });
+    console.log(
+      `demo render: ${((performance.now() - started) / 1000).toFixed(1)} s for ${DEMO_PHOTOS.length} photos + ${DEMO_VIDEOS.length} videos`,
+    );
+
+    const many = path.join(work, 'many');
+    const count = Number(process.env.BENCH_IMPORT_FILES ?? 3000);
+    await mkdir(many);
+    for (let i = 0; i < count; i++) {
+      const dir = path.join(many, `folder-${Math.floor(i / 500)}`);
+      if (i % 500 === 0) await mkdir(dir);
+      // Distinct 1024×768 JPEGs: a gradient shifted per file, so no two are duplicates.
+      const raw = Buffer.alloc(1024 * 768 * 3);
+      for (let p = 0; p < 1024 * 768; p++) {
+        raw[p * 3] = ((p % 1024) + i) & 255;
+        raw[p * 3 + 1] = ((p >> 10) + (i >> 8) * 17) & 255;
+        raw[p * 3 + 2] = 77;
+      }
+      await sharp(raw, { raw: { width: 1024, height: 768, channels: 3 } })
+        .jpeg({ quality: 85 })
+        .toFile(path.join(dir, `img-${String(i).padStart(5, '0')}.jpg`));
+    }
+
+    for (const [label, folder] of [
+      ['demo library', demoLayout(demo).mediaDir],
+      [`${count} generated JPEGs`, many],
+    ] as const) {
+      const files = await listFiles(folder);
+      const hashStart = performance.now();
+      for (const file of files) await sha256File(file);
+      const hashRate = files.length / ((performance.now() - hashStart) / 1000);
+
+      const db = await openDatabase({ engine: 'embedded', dataDir: undefined });
+      await migrate(db);
+      const summary = await importFolder(db, folder, { ffprobePath: FFPROBE });
+      await db.close();
+      const rate = summary.scanned / summary.seconds;
+      console.log(
+        `import ${label}: ${summary.added} added in ${summary.seconds.toFixed(2)} s = ${rate.toFixed(0)} files/s ` +
+          `(reference: sha256 alone ${hashRate.toFixed(0)} files/s; ratio ${(rate / hashRate).toFixed(2)}×)`,
+      );
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
