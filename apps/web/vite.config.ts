@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { precompress } from './precompress';
+import { precompress } from './precompress.ts';
 
 /** In development the BFF runs beside Vite; API calls are proxied to it. */
 const bff = `http://127.0.0.1:${process.env.PORT ?? 21370}`;
