@@ -252,21 +252,26 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
   for (const kind of ['full', 'range'] as const) {
     const mine: number[] = [];
     const reference: number[] = [];
-    // Interleaved rounds, so both see the same machine conditions; the best round of each counts.
+    const plainNode: number[] = [];
+    // Interleaved rounds, so all see the same machine conditions; the best round of each counts.
     for (let r = 0; r < rounds; r++) {
       mine.push(await throughput(ours, kind));
       if (theirs) reference.push(await throughput(theirs, kind));
+      plainNode.push(await throughput(floor, kind));
     }
     const best = Math.max(...mine);
     const ref = reference.length ? Math.max(...reference) : Number.NaN;
+    const node = Math.max(...plainNode);
     console.log(
       `stream ${kind === 'full' ? '20 MB file' : '1 MB ranges'}: ${best.toFixed(0)} MB/s` +
         (theirs
           ? ` | nginx ${ref.toFixed(0)} MB/s | ratio ${(best / ref).toFixed(2)}× (target ≥ ${kind === 'full' ? '0.9' : '0.8'}×)`
-          : ''),
+          : '') +
+        ` | plain node:http+pipeline ${node.toFixed(0)} MB/s (${(node / ref).toFixed(2)}× nginx; BFF ${(best / node).toFixed(2)}× of it)`,
     );
   }
   nginx?.stop();
+  plain.kill();
 }
 
 async function benchPreviews(db: Database, base: string, work: string): Promise<void> {

@@ -32,7 +32,10 @@ export async function requestReprocess(
       const raised = await raiseJobPriority(tx, active.id, priority);
       return { job: toQueueItem(raised ?? active), created: false };
     }
-    return { job: toQueueItem(await insertQueuedJob(tx, mediaId, priority)), created: true };
+    return {
+      job: toQueueItem(await insertQueuedJob(tx, mediaId, priority, 'user')),
+      created: true,
+    };
   });
 }
 

@@ -46,11 +46,13 @@ export async function insertQueuedJob(
   db: Queryable,
   mediaId: string,
   priority: number,
+  requestedBy: 'system' | 'user',
 ): Promise<QueueRow> {
   const { rows } = await db.query<QueueRow>(
-    `INSERT INTO processing_queue (media_item_id, status, priority) VALUES ($1, 'queued', $2)
+    `INSERT INTO processing_queue (media_item_id, status, priority, requested_by)
+     VALUES ($1, 'queued', $2, $3)
      RETURNING *`,
-    [mediaId, priority],
+    [mediaId, priority, requestedBy],
   );
   return rows[0] as QueueRow;
 }

@@ -1,0 +1,156 @@
+import type { Queryable } from '../database';
+import type { QueueRow } from './queue.queries';
+
+export interface ClaimedJob extends QueueRow {
+  locked_by: string;
+  requested_by: 'system' | 'user';
+}
+
+/**
+ * Claims the most urgent due job (priority 1 first, then oldest queued_at; a job backing off has a
+ * queued_at in the future) in one statement that locks only that queue row: any number of workers
+ * on any number of machines can run it at once, and no two get the same job.
+ */
+export async function claimNextJob(
+  db: Queryable,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<ClaimedJob | null> {
+  const { rows } = await db.query<ClaimedJob>(
+    `UPDATE processing_queue q
+     SET status = 'processing', attempts = q.attempts + 1, started_at = now(), completed_at = NULL,
+       processing_duration_seconds = NULL, locked_by = $1,
+       lease_expires_at = now() + $2 * interval '1 second'
+     WHERE q.id = (
+       SELECT id FROM processing_queue
+       WHERE status = 'queued' AND queued_at <= now()
+       ORDER BY priority, queued_at
+       FOR UPDATE SKIP LOCKED
+       LIMIT 1
+     )
+     RETURNING q.*`,
+    [workerId, leaseSeconds],
+  );
+  return rows[0] ?? null;
+}
+
+/** Extends a held lease; the job's status, or null when this worker no longer holds it. */
+export async function renewLease(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<string | null> {
+  const { rows } = await db.query<{ status: string }>(
+    `UPDATE processing_queue SET lease_expires_at = now() + $3 * interval '1 second'
+     WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+     RETURNING status`,
+    [jobId, workerId, leaseSeconds],
+  );
+  return rows[0]?.status ?? null;
+}
+
+/** Marks a held job completed; false when it was cancelled or taken back meanwhile. */
+export async function completeJob(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE processing_queue
+     SET status = 'completed', completed_at = now(), locked_by = NULL, lease_expires_at = NULL,
+       last_error = NULL,
+       processing_duration_seconds = round(extract(epoch FROM now() - started_at)::numeric, 3)
+     WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+     RETURNING id`,
+    [jobId, workerId],
+  );
+  return rows.length > 0;
+}
+
+/**
+ * Records a failed attempt: processing → failed (with the error); then, while attempts remain,
+ * failed → queued again, due after `retryAfterSeconds`. Returns the job's status afterwards, or
+ * null when this worker no longer held it.
+ */
+export async function failJob(
+  tx: Queryable,
+  jobId: string,
+  workerId: string,
+  error: string,
+  retryAfterSeconds: number,
+): Promise<'failed' | 'queued' | null> {
+  const failed = await tx.query<{ attempts: number; max_attempts: number }>(
+    `UPDATE processing_queue
+     SET status = 'failed', last_error = $3, error_count = error_count + 1, completed_at = now(),
+       locked_by = NULL, lease_expires_at = NULL,
+       processing_duration_seconds = round(extract(epoch FROM now() - started_at)::numeric, 3)
+     WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+     RETURNING attempts, max_attempts`,
+    [jobId, workerId, error],
+  );
+  const row = failed.rows[0];
+  if (!row) return null;
+  if (row.attempts >= row.max_attempts) return 'failed';
+  await tx.query(
+    `UPDATE processing_queue
+     SET status = 'queued', queued_at = now() + $2 * interval '1 second', completed_at = NULL
+     WHERE id = $1`,
+    [jobId, retryAfterSeconds],
+  );
+  return 'queued';
+}
+
+/** Gives a job back untouched (a worker shutting down): queued again, the attempt not counted. */
+export async function releaseJob(db: Queryable, jobId: string, workerId: string): Promise<void> {
+  await db.query(
+    `UPDATE processing_queue
+     SET status = 'queued', attempts = greatest(attempts - 1, 0), started_at = NULL,
+       locked_by = NULL, lease_expires_at = NULL
+     WHERE id = $1 AND locked_by = $2 AND status = 'processing'`,
+    [jobId, workerId],
+  );
+}
+
+/**
+ * Jobs whose worker stopped renewing its lease (killed, machine lost): back to queued, or failed
+ * when that was their last attempt. Returns how many were recovered.
+ */
+export async function recoverExpiredLeases(db: Queryable): Promise<number> {
+  const { rows } = await db.query(
+    `UPDATE processing_queue q
+     SET status = (CASE WHEN q.attempts >= q.max_attempts THEN 'failed' ELSE 'queued' END)::processing_status,
+       last_error = 'the worker stopped responding (lease expired on ' || coalesce(q.locked_by, '?') || ')',
+       error_count = q.error_count + 1, locked_by = NULL, lease_expires_at = NULL,
+       completed_at = CASE WHEN q.attempts >= q.max_attempts THEN now() END
+     WHERE q.id IN (
+       SELECT id FROM processing_queue
+       WHERE status = 'processing' AND lease_expires_at < now()
+       FOR UPDATE SKIP LOCKED
+     )
+     RETURNING q.id`,
+  );
+  return rows.length;
+}
+
+export interface JobSource {
+  id: string;
+  file_path: string;
+  media_type: 'photo' | 'video';
+  mime_type: string;
+  duration_seconds: string | null;
+  depth_model_name: string | null;
+  depth_file_path: string | null;
+}
+
+/** The media item of a job, with the depth map it has now. */
+export async function findJobSource(db: Queryable, mediaId: string): Promise<JobSource | null> {
+  const { rows } = await db.query<JobSource>(
+    `SELECT m.id, m.file_path, m.media_type, m.mime_type, m.duration_seconds,
+       d.model_name AS depth_model_name, d.file_path AS depth_file_path
+     FROM media_items m LEFT JOIN depth_map_cache d ON d.media_item_id = m.id
+     WHERE m.id = $1`,
+    [mediaId],
+  );
+  return rows[0] ?? null;
+}
