@@ -228,6 +228,18 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
   if (!nginx)
     console.log('nginx not installed (apt-get install nginx-light): no reference for streaming');
   const theirs = nginx ? `${nginx.url}/big.mp4` : null;
+  const plainPort = await freePort();
+  const plain = spawn(
+    process.execPath,
+    [
+      path.join(import.meta.dirname, 'plain-node-file-server.mjs'),
+      path.join(root, 'big.mp4'),
+      String(plainPort),
+    ],
+    { stdio: 'ignore' },
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const floor = `http://127.0.0.1:${plainPort}/`;
 
   const rounds = 5;
   const fullRuns = 10;
