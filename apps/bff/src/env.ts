@@ -41,6 +41,26 @@ const envSchema = z.object({
     .min(1, 'must be at least 1')
     .max(64, 'must be at most 64')
     .optional(),
+  WORKER_CONCURRENCY: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 (no worker in this process) or more')
+    .max(64, 'must be at most 64')
+    .default(1),
+  WORKER_LEASE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(2, 'must be at least 2')
+    .max(3600, 'must be at most 3600')
+    .default(60),
+  DEPTH_SERVICE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DEPTH_SERVICE_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int('must be a whole number')
+    .min(100, 'must be at least 100')
+    .default(120_000),
   DEMO_LIBRARY: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
 });
 
@@ -57,6 +77,13 @@ export type Env = {
   maxUploadBytes: number;
   /** Previews generated at once; default: one per CPU core. */
   previewConcurrency: number | undefined;
+  /** Depth jobs run at once by this process (0: none; run `pnpm worker` elsewhere). */
+  workerConcurrency: number;
+  /** A job whose worker stops renewing for this long goes back to the queue. */
+  workerLeaseSeconds: number;
+  /** A remote depth service (image in, 16-bit PNG out); unset = the built-in estimator. */
+  depthServiceUrl: string | undefined;
+  depthServiceTimeoutMs: number;
   /** auto: create the demo library on first start of an empty embedded library. */
   demoLibrary: 'auto' | 'off';
 };
@@ -91,6 +118,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     ffprobePath: e.FFPROBE_PATH,
     maxUploadBytes: e.MAX_UPLOAD_BYTES,
     previewConcurrency: e.PREVIEW_CONCURRENCY,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerLeaseSeconds: e.WORKER_LEASE_SECONDS,
+    depthServiceUrl: e.DEPTH_SERVICE_URL,
+    depthServiceTimeoutMs: e.DEPTH_SERVICE_TIMEOUT_MS,
     demoLibrary: e.DEMO_LIBRARY,
   };
 }

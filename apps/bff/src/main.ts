@@ -8,6 +8,7 @@ import { parseEnv } from './env';
 import { createLogger } from './logger';
 import { startServer } from './node-server';
 import { seedDemoIfEmpty } from './services/demo-library.service';
+import { createDepthWorker } from './worker/create-worker';
 
 const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -34,6 +35,24 @@ async function main(): Promise<void> {
   });
   logger.info('listening', { url: server.url, database: db.engine });
 
+  // Depth jobs run in this process too unless WORKER_CONCURRENCY=0 (then: pnpm worker).
+  const worker =
+    env.workerConcurrency > 0
+      ? createDepthWorker(
+          db,
+          deps.layout,
+          logger,
+          { ...env, concurrency: env.workerConcurrency, leaseSeconds: env.workerLeaseSeconds },
+          deps.files,
+        )
+      : undefined;
+  await worker?.runner.start();
+  if (worker)
+    logger.info('depth worker running', {
+      estimator: worker.estimator.modelName,
+      concurrency: env.workerConcurrency,
+    });
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -42,6 +61,7 @@ async function main(): Promise<void> {
     // Open keep-alive or streaming connections must not hold the process forever.
     setTimeout(() => process.exit(0), 5_000).unref();
     await server.close();
+    await worker?.runner.stop(4_000);
     await deps.close();
     await db.close();
     process.exit(0);

@@ -6,12 +6,17 @@ import path from 'node:path';
  */
 export function dataLayout(dataDir: string) {
   const previews = path.join(dataDir, 'previews');
+  const depthMaps = path.join(dataDir, 'depth');
   return {
     dataDir,
     /** Uploaded originals: uploads/YYYY/MM/<uuid>.<ext>. */
     uploads: path.join(dataDir, 'uploads'),
     /** Generated previews, fanned out by the first two hex digits of the id. */
     previews,
+    /** Generated depth maps: depth/<2 hex>/<media id>-<generation>.png. */
+    depthMaps,
+    depthMapFile: (mediaId: string, generation: string) =>
+      path.join(depthMaps, mediaId.slice(0, 2), `${mediaId}-${generation}.png`),
     /** Partial files before their atomic rename (same file system as their destination). */
     tmp: path.join(dataDir, 'tmp'),
     previewFile: (mediaId: string, size: number) =>

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -7,12 +6,12 @@ import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
+import { extractVideoFrame, VideoFrameError } from './video-frame';
 
 /** JPEG quality per preview size: thumbnails tolerate more compression than the viewer image. */
 const JPEG_QUALITY: Record<PreviewSize, number> = { 256: 78, 2048: 85 };
 /** Formats the prebuilt sharp cannot decode (no HEVC): answered 415 without trying. */
 const UNDECODABLE = new Set(['image/heic', 'image/heif']);
-const FRAME_TIMEOUT_MS = 30_000;
 
 export interface PreviewSource {
   id: string;
@@ -67,7 +66,15 @@ export class PreviewCache {
       size < 2048 && (await isFile(larger))
         ? larger
         : source.mediaType === 'video'
-          ? await extractFrame(this.options.ffmpegPath, source)
+          ? await extractVideoFrame(
+              this.options.ffmpegPath,
+              source.file,
+              source.durationSeconds,
+            ).catch((error: Error) => {
+              throw error instanceof VideoFrameError
+                ? new UnprocessableError(error.message)
+                : error;
+            })
           : source.file;
     await mkdir(path.dirname(target), { recursive: true });
     await mkdir(this.layout.tmp, { recursive: true });
@@ -96,29 +103,4 @@ export class PreviewCache {
 
 async function isFile(file: string): Promise<boolean> {
   return (await stat(file).catch(() => null))?.isFile() ?? false;
-}
-
-/** One frame of a video (a third in, at most 1 s), as PNG bytes; ffmpeg applies rotation. */
-function extractFrame(ffmpegPath: string, source: PreviewSource): Promise<Buffer> {
-  const at = Math.min(1, (source.durationSeconds ?? 0) / 3);
-  const args = ['-v', 'error', '-ss', at.toFixed(3), '-i', source.file];
-  args.push('-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-');
-  return new Promise((resolve, reject) => {
-    execFile(
-      ffmpegPath,
-      args,
-      { encoding: 'buffer', maxBuffer: 256 << 20, timeout: FRAME_TIMEOUT_MS },
-      (error, stdout, stderr) => {
-        if (error || stdout.length === 0) {
-          const reason =
-            stderr.toString().trim().split('\n').at(-1) || error?.message || 'no frame';
-          reject(
-            new UnprocessableError(
-              `no frame could be read from the video: ${reason.replaceAll(source.file, 'the original')}`,
-            ),
-          );
-        } else resolve(stdout);
-      },
-    );
-  });
 }

@@ -21,8 +21,6 @@ export interface DepthEstimator {
   readonly modelName: string;
   /** depth_map_cache.model_version */
   readonly modelVersion: string;
-  /** Longest input edge the estimator wants (the image is downscaled to it first, never up). */
-  readonly inputLongEdge: number;
   estimate(image: RgbImage, signal: AbortSignal): Promise<DisparityMap>;
   /** Extra facts for processing_params. */
   describe(): Record<string, unknown>;

@@ -1,0 +1,35 @@
+import { createLogger } from '../logger';
+import { dataLayout } from '../storage/data-layout';
+import { createDepthWorker } from '../worker/create-worker';
+import { runCli } from './run-cli';
+
+/**
+ * pnpm worker: depth jobs only, no HTTP. Run as many as you like against one PostgreSQL, on any
+ * machines that see the same files. SIGTERM/SIGINT: stop claiming, finish (or hand back) the
+ * running jobs, exit.
+ */
+await runCli(async ({ env, db }) => {
+  const logger = createLogger(env.logLevel);
+  const { runner, estimator } = createDepthWorker(db, dataLayout(env.dataDir), logger, {
+    concurrency: Math.max(1, env.workerConcurrency),
+    leaseSeconds: env.workerLeaseSeconds,
+    ffmpegPath: env.ffmpegPath,
+    depthServiceUrl: env.depthServiceUrl,
+    depthServiceTimeoutMs: env.depthServiceTimeoutMs,
+  });
+  await runner.start();
+  logger.info('worker started', {
+    concurrency: Math.max(1, env.workerConcurrency),
+    estimator: estimator.modelName,
+    database: db.engine,
+  });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info('worker stopping', { signal, running: runner.activeJobs });
+      runner.stop().then(resolve, resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  logger.info('worker stopped');
+});

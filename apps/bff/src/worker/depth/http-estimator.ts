@@ -1,0 +1,111 @@
+import sharp, { type OutputInfo } from 'sharp';
+import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
+
+export interface HttpEstimatorOptions {
+  url: string;
+  timeoutMs: number;
+  /** Further tries after a network error, timeout or 5xx. */
+  retries: number;
+}
+
+/**
+ * Depth from a remote service (e.g. a GPU machine): POSTs the upright image as JPEG, expects a
+ * grey PNG of disparity back (16-bit preferred; near = high), any size of the same aspect.
+ */
+export class HttpEstimator implements DepthEstimator {
+  readonly modelName: string;
+  readonly modelVersion = 'remote';
+
+  constructor(private readonly options: HttpEstimatorOptions) {
+    this.modelName = `remote:${new URL(options.url).host}`;
+  }
+
+  describe(): Record<string, unknown> {
+    return { service: new URL(this.options.url).origin + new URL(this.options.url).pathname };
+  }
+
+  async estimate(image: RgbImage, signal: AbortSignal): Promise<DisparityMap> {
+    const body = await sharp(image.data, {
+      raw: { width: image.width, height: image.height, channels: 3 },
+    })
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    let lastError: Error = new Error('no attempt made');
+    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
+      if (attempt > 0) await sleep(250 * 2 ** (attempt - 1), signal);
+      try {
+        return await this.once(body, signal);
+      } catch (error) {
+        lastError = error as Error;
+        if (signal.aborted || !(error instanceof RetryableError)) throw error;
+      }
+    }
+    throw new Error(
+      `depth service failed after ${this.options.retries + 1} tries: ${lastError.message}`,
+    );
+  }
+
+  private async once(body: Buffer, signal: AbortSignal): Promise<DisparityMap> {
+    let response: Response;
+    try {
+      response = await fetch(this.options.url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'image/jpeg', Accept: 'image/png' },
+        body: new Uint8Array(body),
+        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new RetryableError(
+        timedOut
+          ? `no answer within ${this.options.timeoutMs} ms`
+          : `unreachable (${(error as Error).message})`,
+      );
+    }
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (response.status >= 500) throw new RetryableError(`HTTP ${response.status}`);
+    if (!response.ok)
+      throw new Error(
+        `depth service refused the image: HTTP ${response.status} ${bytes.toString('utf8', 0, 200)}`,
+      );
+    let decoded: { data: Buffer; info: OutputInfo };
+    try {
+      decoded = await sharp(bytes)
+        .extractChannel(0)
+        .toColourspace('grey16')
+        .raw({ depth: 'ushort' })
+        .toBuffer({ resolveWithObject: true });
+    } catch (error) {
+      throw new Error(
+        `depth service answered something that is not an image: ${(error as Error).message}`,
+      );
+    }
+    const samples = new Uint16Array(
+      decoded.data.buffer,
+      decoded.data.byteOffset,
+      decoded.data.length / 2,
+    );
+    return {
+      data: Float32Array.from(samples, (v) => v / 65535),
+      width: decoded.info.width,
+      height: decoded.info.height,
+    };
+  }
+}
+
+class RetryableError extends Error {}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

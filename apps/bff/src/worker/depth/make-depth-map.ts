@@ -1,0 +1,161 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
+import sharp from 'sharp';
+import { extractVideoFrame } from '../../storage/video-frame';
+import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
+
+/** Depth maps are at least this many pixels on their short edge (Depth Anything's 518). */
+export const DEPTH_SHORT_EDGE = 518;
+/** Formats the prebuilt sharp cannot decode (no HEVC). */
+const UNDECODABLE = new Set(['image/heic', 'image/heif']);
+
+export interface DepthSource {
+  file: string;
+  mediaType: 'photo' | 'video';
+  mimeType: string;
+  durationSeconds: number | null;
+}
+
+export interface MadeDepthMap {
+  /** Written to DATA_DIR/tmp; the caller renames it into place or removes it. */
+  partialFile: string;
+  width: number;
+  height: number;
+  fileSize: number;
+  checksum: string;
+  processingParams: Record<string, unknown>;
+  timings: { decodeMs: number; estimateMs: number; encodeMs: number };
+}
+
+export class DepthInputError extends Error {
+  override name = 'DepthInputError';
+}
+
+/**
+ * One depth map for a photo (or a frame of a video): decoded upright (EXIF applied), scaled so its
+ * short edge is 518 px with the photo's aspect, estimated, normalised per image to the full 16-bit
+ * range (near = 65535) and encoded as a grey PNG. The normalisation is recorded so the raw
+ * disparity can be recovered: raw = rawMin + (sample / 65535) · (rawMax − rawMin).
+ */
+export async function makeDepthMap(
+  source: DepthSource,
+  estimator: DepthEstimator,
+  options: { ffmpegPath: string; tmpDir: string; signal: AbortSignal },
+): Promise<MadeDepthMap> {
+  const t0 = performance.now();
+  const image = await decodeUpright(source, options);
+  const t1 = performance.now();
+  options.signal.throwIfAborted();
+  const estimated = await estimator.estimate(image, options.signal);
+  options.signal.throwIfAborted();
+  const disparity = resizeBilinear(estimated, image.width, image.height);
+  const t2 = performance.now();
+
+  let rawMin = Number.POSITIVE_INFINITY;
+  let rawMax = Number.NEGATIVE_INFINITY;
+  for (const v of disparity.data) {
+    if (!Number.isFinite(v)) continue;
+    if (v < rawMin) rawMin = v;
+    if (v > rawMax) rawMax = v;
+  }
+  if (!Number.isFinite(rawMin)) throw new Error('the estimator returned no finite values');
+  const span = rawMax - rawMin;
+  const samples = new Uint16Array(disparity.data.length);
+  for (let i = 0; i < samples.length; i++) {
+    const v = disparity.data[i] as number;
+    samples[i] =
+      span > 0 && Number.isFinite(v) ? Math.round(((v - rawMin) / span) * DEPTH_SAMPLE_MAX) : 0;
+  }
+  // A Uint16Array (not a Buffer view of it) is what sharp reads as 16-bit samples.
+  const png = await sharp(samples, {
+    raw: { width: image.width, height: image.height, channels: 1 },
+  })
+    .toColourspace('grey16')
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+  await mkdir(options.tmpDir, { recursive: true });
+  const partialFile = path.join(options.tmpDir, `depth-${randomUUID()}.png`);
+  await writeFile(partialFile, png);
+  const t3 = performance.now();
+  return {
+    partialFile,
+    width: image.width,
+    height: image.height,
+    fileSize: png.length,
+    checksum: createHash('sha256').update(png).digest('hex'),
+    processingParams: {
+      depthKind: 'relative-disparity',
+      normalization: { rawMin, rawMax },
+      source: source.mediaType === 'video' ? 'video-frame' : 'photo',
+      estimator: estimator.describe(),
+    },
+    timings: { decodeMs: t1 - t0, estimateMs: t2 - t1, encodeMs: t3 - t2 },
+  };
+}
+
+async function decodeUpright(
+  source: DepthSource,
+  options: { ffmpegPath: string; signal: AbortSignal },
+): Promise<RgbImage> {
+  if (UNDECODABLE.has(source.mimeType))
+    throw new DepthInputError(
+      `${source.mimeType} cannot be decoded here (no HEVC decoder in the image library)`,
+    );
+  const input =
+    source.mediaType === 'video'
+      ? await extractVideoFrame(
+          options.ffmpegPath,
+          source.file,
+          source.durationSeconds,
+          options.signal,
+        )
+      : source.file;
+  try {
+    const upright = sharp(input, { failOn: 'error' }).autoOrient();
+    const meta = await upright.metadata();
+    const width0 = meta.autoOrient?.width ?? meta.width;
+    const height0 = meta.autoOrient?.height ?? meta.height;
+    if (!width0 || !height0) throw new Error('no image size');
+    const scale = DEPTH_SHORT_EDGE / Math.min(width0, height0);
+    const width = Math.max(1, Math.round(width0 * scale));
+    const height = Math.max(1, Math.round(height0 * scale));
+    const { data } = await sharp(input, { failOn: 'error' })
+      .autoOrient()
+      .resize(width, height, { fit: 'fill' })
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+  } catch (error) {
+    const message = (error as Error).message.replaceAll(source.file, 'the original');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new DepthInputError('the original file is missing');
+    throw new DepthInputError(`the original could not be decoded: ${message}`);
+  }
+}
+
+/** Resamples a disparity map to width×height (bilinear); returns it as is when sizes match. */
+export function resizeBilinear(map: DisparityMap, width: number, height: number): DisparityMap {
+  if (map.width === width && map.height === height) return map;
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(map.height - 1, Math.max(0, ((y + 0.5) * map.height) / height - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(map.height - 1, y0 + 1);
+    const fy = sy - y0;
+    for (let x = 0; x < width; x++) {
+      const sx = Math.min(map.width - 1, Math.max(0, ((x + 0.5) * map.width) / width - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(map.width - 1, x0 + 1);
+      const fx = sx - x0;
+      const at = (xx: number, yy: number) => map.data[yy * map.width + xx] as number;
+      out[y * width + x] =
+        (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
+        (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+    }
+  }
+  return { data: out, width, height };
+}
