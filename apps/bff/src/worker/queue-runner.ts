@@ -42,6 +42,8 @@ export interface QueueRunnerOptions {
 
 /** Why a running job was stopped before it finished. */
 class JobStopped extends Error {}
+/** The job was cancelled or taken back while its result was being recorded. */
+class NotOurs extends Error {}
 
 /**
  * Works through processing_queue: claims due jobs (FOR UPDATE SKIP LOCKED), renews their leases
@@ -161,13 +163,20 @@ export class QueueRunner {
     const started = performance.now();
     try {
       const result = await this.options.handler(job, controller.signal);
+      // The result first, then the job: its 'completed' event then already carries the result.
+      // A job cancelled or taken back meanwhile rolls both back.
       const completed =
         !controller.signal.aborted &&
-        (await this.db.transaction(async (tx) => {
-          if (!(await completeJob(tx, job.id, workerId))) return false;
-          await result.commit(tx);
-          return true;
-        }));
+        (await this.db
+          .transaction(async (tx) => {
+            await result.commit(tx);
+            if (!(await completeJob(tx, job.id, workerId))) throw new NotOurs();
+            return true;
+          })
+          .catch((error: Error) => {
+            if (error instanceof NotOurs) return false;
+            throw error;
+          }));
       if (completed) {
         await result
           .afterCommit?.()

@@ -5,6 +5,7 @@ import { createApp } from '../../src/app';
 import { type AppDeps, createAppDeps } from '../../src/app-deps';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/node-server';
+import { createDepthWorker } from '../../src/worker/create-worker';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './test-database';
 
 export interface TestServer {
@@ -29,6 +30,8 @@ export async function startTestServer(
     heartbeatMs?: number;
     previewConcurrency?: number;
     webDistDir?: string;
+    /** Run a depth worker (built-in estimator) in the server process, as `pnpm start` does. */
+    worker?: boolean;
   } = {},
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
@@ -44,6 +47,23 @@ export async function startTestServer(
     ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
   });
   const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
+  const worker = options.worker
+    ? createDepthWorker(
+        t.db,
+        deps.layout,
+        logger,
+        {
+          concurrency: 1,
+          leaseSeconds: 30,
+          ffmpegPath: 'ffmpeg',
+          depthServiceUrl: undefined,
+          depthServiceTimeoutMs: 5_000,
+          pollMs: 100,
+        },
+        deps.files,
+      ).runner
+    : undefined;
+  await worker?.start();
   return {
     url: server.url,
     t,
@@ -52,6 +72,7 @@ export async function startTestServer(
     get: (pathname, init) => fetch(`${server.url}${pathname}`, init),
     async close() {
       await server.close();
+      await worker?.stop(2_000);
       await deps.close();
       await t.cleanup();
       await rm(dataDir, { recursive: true, force: true });
