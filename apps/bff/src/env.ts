@@ -56,6 +56,7 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  DEPTH_MODEL_PATH: z.string().trim().optional(),
   DEPTH_SERVICE_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int('must be a whole number')
@@ -84,6 +85,11 @@ export type Env = {
   /** A remote depth service (image in, 16-bit PNG out); unset = the built-in estimator. */
   depthServiceUrl: string | undefined;
   depthServiceTimeoutMs: number;
+  /**
+   * An ONNX depth model (Depth Anything V2 or the same signature). Default: the one `pnpm
+   * model:fetch` puts in DATA_DIR/models, when it is there.
+   */
+  depthModelPath: string | undefined;
   /** auto: create the demo library on first start of an empty embedded library. */
   demoLibrary: 'auto' | 'off';
 };
@@ -122,6 +128,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workerLeaseSeconds: e.WORKER_LEASE_SECONDS,
     depthServiceUrl: e.DEPTH_SERVICE_URL,
     depthServiceTimeoutMs: e.DEPTH_SERVICE_TIMEOUT_MS,
+    depthModelPath: e.DEPTH_MODEL_PATH
+      ? path.resolve(invocationDir(source), e.DEPTH_MODEL_PATH)
+      : undefined,
     demoLibrary: e.DEMO_LIBRARY,
   };
 }

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   // Depth jobs run in this process too unless WORKER_CONCURRENCY=0 (then: pnpm worker).
   const worker =
     env.workerConcurrency > 0
-      ? createDepthWorker(
+      ? await createDepthWorker(
           db,
           deps.layout,
           logger,

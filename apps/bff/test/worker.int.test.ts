@@ -28,7 +28,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
   const runners: QueueRunner[] = [];
 
   const startWorker = async (overrides: Partial<WorkerConfig> = {}) => {
-    const { runner } = createDepthWorker(t.db, dataLayout(dataDir), logger, {
+    const { runner } = await createDepthWorker(t.db, dataLayout(dataDir), logger, {
       concurrency: 1,
       leaseSeconds: 30,
       ffmpegPath: 'ffmpeg',

@@ -10,12 +10,13 @@ import { runCli } from './run-cli';
  */
 await runCli(async ({ env, db }) => {
   const logger = createLogger(env.logLevel);
-  const { runner, estimator } = createDepthWorker(db, dataLayout(env.dataDir), logger, {
+  const { runner, estimator } = await createDepthWorker(db, dataLayout(env.dataDir), logger, {
     concurrency: Math.max(1, env.workerConcurrency),
     leaseSeconds: env.workerLeaseSeconds,
     ffmpegPath: env.ffmpegPath,
     depthServiceUrl: env.depthServiceUrl,
     depthServiceTimeoutMs: env.depthServiceTimeoutMs,
+    depthModelPath: env.depthModelPath,
   });
   await runner.start();
   logger.info('worker started', {

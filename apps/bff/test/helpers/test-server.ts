@@ -48,19 +48,21 @@ export async function startTestServer(
   });
   const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
   const worker = options.worker
-    ? createDepthWorker(
-        t.db,
-        deps.layout,
-        logger,
-        {
-          concurrency: 1,
-          leaseSeconds: 30,
-          ffmpegPath: 'ffmpeg',
-          depthServiceUrl: undefined,
-          depthServiceTimeoutMs: 5_000,
-          pollMs: 100,
-        },
-        deps.files,
+    ? (
+        await createDepthWorker(
+          t.db,
+          deps.layout,
+          logger,
+          {
+            concurrency: 1,
+            leaseSeconds: 30,
+            ffmpegPath: 'ffmpeg',
+            depthServiceUrl: undefined,
+            depthServiceTimeoutMs: 5_000,
+            pollMs: 100,
+          },
+          deps.files,
+        )
       ).runner
     : undefined;
   await worker?.start();

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
+import sharp from 'sharp';
+import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
+
+/** Depth Anything V2's input transform: short edge ≥ 518, both sides multiples of 14, ImageNet normalisation. */
+export const DEPTH_ANYTHING_INPUT = {
+  shortEdge: 518,
+  multipleOf: 14,
+  mean: [0.485, 0.456, 0.406],
+  std: [0.229, 0.224, 0.225],
+} as const;
+
+/** Input size for an image: aspect kept, each side a multiple of 14, the short one at least 518. */
+export function modelInputSize(width: number, height: number): { width: number; height: number } {
+  const { shortEdge, multipleOf } = DEPTH_ANYTHING_INPUT;
+  const scale = shortEdge / Math.min(width, height);
+  const fit = (v: number) =>
+    Math.max(multipleOf, Math.ceil((v * scale) / multipleOf - 1e-9) * multipleOf);
+  return { width: fit(width), height: fit(height) };
+}
+
+export class ModelLoadError extends Error {
+  override name = 'ModelLoadError';
+}
+
+/**
+ * A depth model in ONNX format run on the CPU with onnxruntime-node: Depth Anything V2 (Small is
+ * Apache-2.0; `pnpm model:fetch`) or anything with its signature, one float image tensor
+ * [1, 3, H, W] in and relative disparity [1, H, W] (or [1, 1, H, W]) out. Input and output names
+ * and any fixed sizes are read from the model.
+ */
+export class OnnxEstimator implements DepthEstimator {
+  private constructor(
+    private readonly session: InferenceSession,
+    readonly modelName: string,
+    readonly modelVersion: string,
+    private readonly file: string,
+    private readonly fixed: { height: number; width: number } | null,
+  ) {}
+
+  static async load(file: string): Promise<OnnxEstimator> {
+    let session: InferenceSession;
+    try {
+      session = await InferenceSession.create(file, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: Math.max(1, os.availableParallelism()),
+      });
+    } catch (error) {
+      throw new ModelLoadError(`cannot load the depth model ${file}: ${(error as Error).message}`);
+    }
+    const input = session.inputMetadata[0];
+    if (!input || !input.isTensor || input.shape.length !== 4)
+      throw new ModelLoadError(`${file} does not take one image tensor [1, 3, H, W]`);
+    const [, channels, h, w] = input.shape;
+    if (typeof channels === 'number' && channels !== 3)
+      throw new ModelLoadError(`${file} wants ${channels} channels, not RGB`);
+    const fixed =
+      typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0
+        ? { height: h, width: w }
+        : null;
+    return new OnnxEstimator(session, nameOf(file), await fingerprint(file), file, fixed);
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      runtime: 'onnxruntime-node (cpu)',
+      file: path.basename(this.file),
+      input: this.session.inputNames[0],
+      output: this.session.outputNames[0],
+      inputTransform: DEPTH_ANYTHING_INPUT,
+      ...(this.fixed ? { fixedInput: this.fixed } : {}),
+    };
+  }
+
+  async estimate(image: RgbImage, signal: AbortSignal): Promise<DisparityMap> {
+    const size = this.fixed ?? modelInputSize(image.width, image.height);
+    const { data } = await sharp(image.data, {
+      raw: { width: image.width, height: image.height, channels: 3 },
+    })
+      .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const plane = size.width * size.height;
+    const pixels = new Float32Array(3 * plane);
+    const { mean, std } = DEPTH_ANYTHING_INPUT;
+    for (let i = 0; i < plane; i++)
+      for (let c = 0; c < 3; c++)
+        pixels[c * plane + i] =
+          ((data[i * 3 + c] as number) / 255 - (mean[c] as number)) / (std[c] as number);
+    signal.throwIfAborted();
+    const inputName = this.session.inputNames[0] as string;
+    const outputName = this.session.outputNames[0] as string;
+    const results = await this.session.run({
+      [inputName]: new Tensor('float32', pixels, [1, 3, size.height, size.width]),
+    });
+    const output = results[outputName];
+    if (!output) throw new Error(`the model gave no ${outputName}`);
+    const dims = output.dims;
+    const height = dims[dims.length - 2] as number;
+    const width = dims[dims.length - 1] as number;
+    const values = output.data as Float32Array;
+    if (values.length !== width * height)
+      throw new Error(`the model's output ${JSON.stringify(dims)} is not one depth map`);
+    return { data: Float32Array.from(values), width, height };
+  }
+
+  async close(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** depth-anything-v2-small etc. when the file is recognisably one, else onnx:<file name>. */
+function nameOf(file: string): string {
+  const base = path.basename(file, path.extname(file));
+  const match = /depth[-_]?anything[-_]?v2[-_]?(small|base|large|s|b|l)\b/i.exec(base);
+  if (match) {
+    const size =
+      { s: 'small', b: 'base', l: 'large' }[(match[1] as string).toLowerCase()] ??
+      (match[1] as string).toLowerCase();
+    return `depth-anything-v2-${size}`;
+  }
+  return `onnx:${base}`;
+}
+
+/** The model file's SHA-256 prefix: which weights made a depth map. */
+function fingerprint(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(`sha256:${hash.digest('hex').slice(0, 16)}`))
+      .on('error', reject);
+  });
+}

@@ -1,0 +1,45 @@
+import { writeFile } from 'node:fs/promises';
+import { onnx } from 'onnx-proto';
+
+/**
+ * A tiny ONNX model with Depth Anything V2's signature: `pixel_values` float [1, 3, H, W] in,
+ * `predicted_depth` float [1, H, W] out (here the mean over the three normalised channels).
+ * `fixedSize` gives static H×W dims instead of dynamic ones. Built in the test, no weights fetched.
+ */
+export async function writeTinyDepthModel(
+  file: string,
+  fixedSize?: { height: number; width: number },
+): Promise<void> {
+  const dim = (value: number | string) =>
+    typeof value === 'number' ? { dimValue: value } : { dimParam: value };
+  const h = fixedSize?.height ?? 'height';
+  const w = fixedSize?.width ?? 'width';
+  const tensor = (name: string, dims: Array<number | string>) => ({
+    name,
+    type: {
+      tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map(dim) } },
+    },
+  });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'immichvr-tests',
+    graph: {
+      name: 'tiny-depth',
+      input: [tensor('pixel_values', [1, 3, h, w])],
+      output: [tensor('predicted_depth', [1, h, w])],
+      node: [
+        {
+          opType: 'ReduceMean',
+          input: ['pixel_values'],
+          output: ['predicted_depth'],
+          attribute: [
+            { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
+            { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 0 },
+          ],
+        },
+      ],
+    },
+  });
+  await writeFile(file, onnx.ModelProto.encode(model).finish());
+}
