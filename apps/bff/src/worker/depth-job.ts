@@ -33,7 +33,7 @@ export function depthJobHandler(deps: DepthJobDeps): JobHandler {
     if (!source) throw new DepthInputError('the media item no longer exists');
     if (source.depth_model_name === GROUND_TRUTH_MODEL && job.requested_by !== 'user') {
       // Nothing to do: the exact depth is already there.
-      return { commit: async () => {}, discard: async () => {} };
+      return { discard: async () => {} };
     }
     const { file } = await deps.files.original(source.id);
     const made = await makeDepthMap(

@@ -14,8 +14,8 @@ import { MEDIA_EVENTS_CHANNEL } from '../services/media-events.service';
 
 /** What a job produced, applied only if the job is still ours when it finishes. */
 export interface JobResult {
-  /** Writes the result inside the transaction that marks the job completed. */
-  commit(tx: Queryable): Promise<void>;
+  /** Writes the result inside the transaction that marks the job completed (none: no result). */
+  commit?(tx: Queryable): Promise<void>;
   /** After that transaction committed (e.g. remove the file the result replaced). */
   afterCommit?(): Promise<void>;
   /** The job was cancelled or taken back: undo whatever was prepared (e.g. remove new files). */
@@ -165,18 +165,21 @@ export class QueueRunner {
       const result = await this.options.handler(job, controller.signal);
       // The result first, then the job: its 'completed' event then already carries the result.
       // A job cancelled or taken back meanwhile rolls both back.
+      const commit = result.commit?.bind(result);
       const completed =
         !controller.signal.aborted &&
-        (await this.db
-          .transaction(async (tx) => {
-            await result.commit(tx);
-            if (!(await completeJob(tx, job.id, workerId))) throw new NotOurs();
-            return true;
-          })
-          .catch((error: Error) => {
-            if (error instanceof NotOurs) return false;
-            throw error;
-          }));
+        (commit
+          ? await this.db
+              .transaction(async (tx) => {
+                await commit(tx);
+                if (!(await completeJob(tx, job.id, workerId))) throw new NotOurs();
+                return true;
+              })
+              .catch((error: Error) => {
+                if (error instanceof NotOurs) return false;
+                throw error;
+              })
+          : await completeJob(this.db, job.id, workerId));
       if (completed) {
         await result
           .afterCommit?.()

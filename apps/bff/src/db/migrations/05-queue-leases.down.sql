@@ -1,4 +1,5 @@
 -- Rollback of 05-queue-leases.
+DROP INDEX IF EXISTS idx_processing_queue_claim;
 DROP INDEX IF EXISTS idx_processing_queue_lease;
 ALTER TABLE processing_queue
   DROP COLUMN IF EXISTS requested_by,

@@ -11,3 +11,8 @@ ALTER TABLE processing_queue
 -- Finds expired leases without scanning finished jobs.
 CREATE INDEX idx_processing_queue_lease ON processing_queue (lease_expires_at)
   WHERE status = 'processing';
+
+-- The claim reads only due, queued jobs in priority order: a partial index holds just those, so a
+-- busy queue does not walk past every finished job's index entries.
+CREATE INDEX idx_processing_queue_claim ON processing_queue (priority, queued_at)
+  WHERE status = 'queued';

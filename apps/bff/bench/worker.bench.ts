@@ -1,0 +1,224 @@
+/**
+ * pnpm bench worker: queue machinery with a no-op job at 1/2/4/8 workers against graphile-worker on
+ * the same PostgreSQL; time per photo spent outside inference (decode, resize, encode, hash, write,
+ * record) on the demo photos and on 12 MP JPEGs; the built-in estimator's total per photo.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Logger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
+import pg from 'pg';
+import sharp from 'sharp';
+import { type Database, openDatabase } from '../src/db/database';
+import { migrate } from '../src/db/migrate';
+import type { ClaimedJob } from '../src/db/queries/worker.queries';
+import { DEMO_PHOTOS } from '../src/demo/catalogue';
+import { demoLayout, generateDemo } from '../src/demo/generate-demo';
+import { createLogger } from '../src/logger';
+import { importFolder } from '../src/services/import.service';
+import { dataLayout } from '../src/storage/data-layout';
+import { FileLocator } from '../src/storage/file-locator';
+import { BuiltinEstimator } from '../src/worker/depth/builtin-estimator';
+import { depthJobHandler } from '../src/worker/depth-job';
+import { QueueRunner } from '../src/worker/queue-runner';
+import { percentile } from './stats';
+
+const ADMIN_URL =
+  process.env.BENCH_DATABASE_URL ??
+  process.env.TEST_DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
+const logger = createLogger('silent');
+
+export async function benchWorker(): Promise<void> {
+  const name = `immichvr_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ engine: 'postgres', url: url.toString(), maxConnections: 20 });
+  const work = await mkdtemp(path.join(os.tmpdir(), 'immichvr-bench-worker-'));
+  try {
+    await migrate(db);
+    await benchQueue(db, url.toString());
+    await benchPerPhoto(db, work);
+  } finally {
+    await db.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function benchQueue(db: Database, url: string): Promise<void> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
+     SELECT 'n' || g, 'photo', '/none/' || g, 1, 'image/jpeg' FROM generate_series(1, $1::int) g RETURNING id`,
+    [JOBS],
+  );
+  const ids = rows.map((r) => r.id);
+  const utils = await makeWorkerUtils({ connectionString: url });
+  await utils.migrate();
+
+  for (const workers of [1, 2, 4, 8]) {
+    // Ours: `workers` runners (one job at a time each), all claiming from one queue.
+    await db.query('DELETE FROM processing_queue');
+    await db.query('INSERT INTO processing_queue (media_item_id) SELECT unnest($1::uuid[])', [ids]);
+    let done = 0;
+    let finished: () => void = () => {};
+    const allDone = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    const noop = async (_job: ClaimedJob) => {
+      if (++done === JOBS) setTimeout(finished, 0);
+      return { discard: async () => {} };
+    };
+    const started = performance.now();
+    const runners = Array.from(
+      { length: workers },
+      (_, w) =>
+        new QueueRunner(db, {
+          workerId: `bench-${w}`,
+          concurrency: 1,
+          leaseSeconds: 60,
+          pollMs: 100,
+          retryBaseSeconds: 1,
+          retryMaxSeconds: 1,
+          logger,
+          handler: noop,
+        }),
+    );
+    await Promise.all(runners.map((r) => r.start()));
+    await allDone;
+    // Done means completed in the database, not just handled.
+    for (;;) {
+      const left = await db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM processing_queue WHERE status <> 'completed'`,
+      );
+      if (left.rows[0]?.n === '0') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const ours = JOBS / ((performance.now() - started) / 1000);
+    await Promise.all(runners.map((r) => r.stop()));
+
+    // graphile-worker: the same number of no-op jobs at the same concurrency, same database.
+    await db.query(
+      `SELECT graphile_worker.add_job('noop', json_build_object('i', g)) FROM generate_series(1, $1::int) g`,
+      [JOBS],
+    );
+    let theirsDone = 0;
+    let theirsFinished: () => void = () => {};
+    const theirsAll = new Promise<void>((resolve) => {
+      theirsFinished = resolve;
+    });
+    const theirsStarted = performance.now();
+    const runner = await runGraphile({
+      connectionString: url,
+      concurrency: workers,
+      noHandleSignals: true,
+      pollInterval: 100,
+      logger: new Logger(() => () => {}),
+      taskList: {
+        noop: async () => {
+          if (++theirsDone === JOBS) setTimeout(theirsFinished, 0);
+        },
+      },
+    });
+    await theirsAll;
+    for (;;) {
+      const left = await db.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker.jobs');
+      if (left.rows[0]?.n === '0') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const theirs = JOBS / ((performance.now() - theirsStarted) / 1000);
+    await runner.stop();
+    console.log(
+      `queue, ${workers} worker${workers > 1 ? 's' : ''}: ${ours.toFixed(0)} jobs/s | graphile-worker ${theirs.toFixed(0)} jobs/s | ratio ${(ours / theirs).toFixed(2)}× (target ≥ 1.0×)`,
+    );
+  }
+  await utils.release();
+  await db.query('DELETE FROM media_items');
+}
+
+async function benchPerPhoto(db: Database, work: string): Promise<void> {
+  const demo = path.join(work, 'demo');
+  await generateDemo(demo, {
+    ffmpegPath: process.env.FFMPEG_PATH ?? 'ffmpeg',
+    photos: DEMO_PHOTOS,
+    videos: [],
+  });
+  const big = path.join(work, '12mp');
+  await mkdir(big, { recursive: true });
+  for (let i = 0; i < 6; i++) {
+    await sharp({
+      create: {
+        width: 4000,
+        height: 3000,
+        channels: 3,
+        background: { r: 60 + i * 20, g: 110, b: 170 },
+      },
+    })
+      .composite([
+        {
+          input: {
+            create: {
+              width: 4000,
+              height: 3000,
+              channels: 3,
+              background: '#000',
+              noise: { type: 'gaussian', mean: 128, sigma: 30 },
+            },
+          },
+          blend: 'overlay',
+        },
+      ])
+      .jpeg({ quality: 90 })
+      .toFile(path.join(big, `12mp-${i}.jpg`));
+  }
+  const layout = dataLayout(work);
+  const estimator = new BuiltinEstimator();
+  const handler = depthJobHandler({
+    db,
+    layout,
+    files: new FileLocator(db, work, logger),
+    estimator,
+    ffmpegPath: 'ffmpeg',
+  });
+
+  for (const [label, folder] of [
+    [`demo photos (${DEMO_PHOTOS.length})`, demoLayout(demo).mediaDir],
+    ['12 MP JPEGs (6)', big],
+  ] as const) {
+    const summary = await importFolder(db, folder, {
+      ffprobePath: process.env.FFPROBE_PATH ?? 'ffprobe',
+      queue: false,
+    });
+    const outside: number[] = [];
+    const totals: number[] = [];
+    const estimates: number[] = [];
+    for (const mediaId of summary.addedIds.values()) {
+      const job = { media_item_id: mediaId, requested_by: 'user' } as ClaimedJob;
+      const started = performance.now();
+      const result = await handler(job, new AbortController().signal);
+      await db.transaction(async (tx) => result.commit?.(tx));
+      await result.afterCommit?.();
+      const total = performance.now() - started;
+      const params = (
+        await db.query<{ p: { timingsMs: { estimateMs: number } } }>(
+          'SELECT processing_params AS p FROM depth_map_cache WHERE media_item_id = $1',
+          [mediaId],
+        )
+      ).rows[0]?.p;
+      const estimate = params?.timingsMs.estimateMs ?? 0;
+      totals.push(total);
+      estimates.push(estimate);
+      outside.push(total - estimate);
+    }
+    console.log(
+      `per photo, ${label}: outside inference median ${percentile(outside, 50).toFixed(0)} ms, p95 ${percentile(outside, 95).toFixed(0)} ms (target ≤ 250 ms at 12 MP) | ` +
+        `built-in estimator ${percentile(estimates, 50).toFixed(0)} ms | whole job median ${percentile(totals, 50).toFixed(0)} ms, p95 ${percentile(totals, 95).toFixed(0)} ms`,
+    );
+  }
+}
