@@ -9,7 +9,7 @@ import { dataLayout } from '../src/storage/data-layout';
 import { createDepthWorker, type WorkerConfig } from '../src/worker/create-worker';
 import type { QueueRunner } from '../src/worker/queue-runner';
 import { type FakeDepthService, startDepthService } from './helpers/depth-service';
-import { importFixtures, writeTestJpeg } from './helpers/media-fixtures';
+import { importFixtures, writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
@@ -89,6 +89,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     heic.write('ftypheic', 4, 'latin1');
     heic.write('mif1heic', 16, 'latin1');
     await writeFile(path.join(media, 'phone.heic'), heic);
+    await writeTestVideo(path.join(media, 'clip.mp4'));
     ids = await importFixtures(t.db, media);
     service = await startDepthService();
   }, 60_000);
@@ -145,6 +146,15 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     expect(samples.reduce((a, b) => Math.max(a, b), 0)).toBe(65535);
     expect(samples.reduce((a, b) => Math.min(a, b), 65535)).toBe(0);
     expect(new Set(samples).size).toBeGreaterThan(700);
+  });
+
+  it('makes a video’s depth map from a frame, at the video’s aspect', async () => {
+    const mediaId = ids.get('clip.mp4') as string;
+    await startWorker();
+    expect((await until(await queue(mediaId), ['completed', 'failed'])).status).toBe('completed');
+    const depth = await depthRow(mediaId);
+    expect(depth).toMatchObject({ width: 921, height: 518 });
+    expect(depth?.processing_params).toMatchObject({ source: 'video-frame' });
   });
 
   it('replaces a depth map on reprocessing and removes the old file only after', async () => {
