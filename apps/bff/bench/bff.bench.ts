@@ -10,46 +10,31 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import sharp from 'sharp';
-import { type Database, openDatabase } from '../src/db/database';
-import { migrate } from '../src/db/migrate';
+import type { Database } from '../src/db/database';
 import { listLibraryPage } from '../src/db/queries/library.queries';
 import { decodeCursor } from '../src/services/cursor';
+import { withBenchDatabase, write12MpJpeg } from './fixtures';
 import { httpGet, ms, summarise, timeEach } from './stats';
 
-const ADMIN_URL =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 500);
 
 export async function benchBff(): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), 'immichvr-bench-bff-'));
-  const name = `immichvr_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ engine: 'postgres', url: url.toString() });
   try {
-    await migrate(db);
-    await seedLibrary(db, ITEMS);
-    // The BFF runs in its own process, as in use: a client in the same event loop would halve it.
-    const server = await startBffProcess({ databaseUrl: url.toString(), dataDir: work });
-    try {
-      await benchListPages(db, server.url);
-      await benchStreaming(db, server.url, work);
-      await benchPreviews(db, server.url, work);
-    } finally {
-      server.stop();
-    }
+    await withBenchDatabase(async (db, url) => {
+      await seedLibrary(db, ITEMS);
+      // The BFF runs in its own process, as in use: a client in the same event loop would halve it.
+      const server = await startBffProcess({ databaseUrl: url, dataDir: work });
+      try {
+        await benchListPages(db, server.url);
+        await benchStreaming(db, server.url, work);
+        await benchPreviews(db, server.url, work);
+      } finally {
+        server.stop();
+      }
+    });
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -292,27 +277,8 @@ async function benchPreviews(db: Database, base: string, work: string): Promise<
   await mkdir(folder, { recursive: true });
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    // 4000×3000 (12 MP) with real detail: noise over a gradient, so JPEG decoding does real work.
     const file = path.join(folder, `12mp-${i}.jpg`);
-    await sharp({
-      create: { width: 4000, height: 3000, channels: 3, background: { r: 40 + i, g: 90, b: 160 } },
-    })
-      .composite([
-        {
-          input: {
-            create: {
-              width: 4000,
-              height: 3000,
-              channels: 3,
-              background: '#000',
-              noise: { type: 'gaussian', mean: 128, sigma: 40 },
-            },
-          },
-          blend: 'overlay',
-        },
-      ])
-      .jpeg({ quality: 90 })
-      .toFile(file);
+    await write12MpJpeg(file, i);
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, width, height, checksum)
        VALUES ($1, 'photo', $2, 1, 'image/jpeg', 4000, 3000, $3) RETURNING id`,

@@ -3,15 +3,11 @@
  * the same PostgreSQL; time per photo spent outside inference (decode, resize, encode, hash, write,
  * record) on the demo photos and on 12 MP JPEGs; the built-in estimator's total per photo.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Logger, makeWorkerUtils, run as runGraphile } from 'graphile-worker';
-import pg from 'pg';
-import sharp from 'sharp';
-import { type Database, openDatabase } from '../src/db/database';
-import { migrate } from '../src/db/migrate';
+import type { Database } from '../src/db/database';
 import type { ClaimedJob } from '../src/db/queries/worker.queries';
 import { DEMO_PHOTOS } from '../src/demo/catalogue';
 import { demoLayout, generateDemo } from '../src/demo/generate-demo';
@@ -22,32 +18,23 @@ import { FileLocator } from '../src/storage/file-locator';
 import { BuiltinEstimator } from '../src/worker/depth/builtin-estimator';
 import { depthJobHandler } from '../src/worker/depth-job';
 import { QueueRunner } from '../src/worker/queue-runner';
+import { withBenchDatabase, write12MpJpeg } from './fixtures';
 import { percentile } from './stats';
 
-const ADMIN_URL =
-  process.env.BENCH_DATABASE_URL ??
-  process.env.TEST_DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const logger = createLogger('silent');
 
 export async function benchWorker(): Promise<void> {
-  const name = `immichvr_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ engine: 'postgres', url: url.toString(), maxConnections: 20 });
   const work = await mkdtemp(path.join(os.tmpdir(), 'immichvr-bench-worker-'));
   try {
-    await migrate(db);
-    await benchQueue(db, url.toString());
-    await benchPerPhoto(db, work);
+    await withBenchDatabase(
+      async (db, url) => {
+        await benchQueue(db, url);
+        await benchPerPhoto(db, work);
+      },
+      { maxConnections: 20 },
+    );
   } finally {
-    await db.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
     await rm(work, { recursive: true, force: true });
   }
 }
@@ -152,30 +139,7 @@ async function benchPerPhoto(db: Database, work: string): Promise<void> {
   const big = path.join(work, '12mp');
   await mkdir(big, { recursive: true });
   for (let i = 0; i < 6; i++) {
-    await sharp({
-      create: {
-        width: 4000,
-        height: 3000,
-        channels: 3,
-        background: { r: 60 + i * 20, g: 110, b: 170 },
-      },
-    })
-      .composite([
-        {
-          input: {
-            create: {
-              width: 4000,
-              height: 3000,
-              channels: 3,
-              background: '#000',
-              noise: { type: 'gaussian', mean: 128, sigma: 30 },
-            },
-          },
-          blend: 'overlay',
-        },
-      ])
-      .jpeg({ quality: 90 })
-      .toFile(path.join(big, `12mp-${i}.jpg`));
+    await write12MpJpeg(path.join(big, `12mp-${i}.jpg`), i);
   }
   const layout = dataLayout(work);
   const estimator = new BuiltinEstimator();

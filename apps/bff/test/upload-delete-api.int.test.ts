@@ -1,7 +1,8 @@
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { mediaDetailSchema, problemSchema } from '@immichvr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exists, filesUnder } from './helpers/files';
 import {
   addDepthMap,
   importFixtures,
@@ -10,17 +11,6 @@ import {
 } from './helpers/media-fixtures';
 import { ENGINES } from './helpers/test-database';
 import { startTestServer, type TestServer } from './helpers/test-server';
-
-const exists = (file: string) =>
-  stat(file).then(
-    () => true,
-    () => false,
-  );
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 describe.each(ENGINES)('upload and delete on %s', (engine) => {
   let s: TestServer;

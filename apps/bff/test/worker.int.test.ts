@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -9,16 +9,12 @@ import { dataLayout } from '../src/storage/data-layout';
 import { createDepthWorker, type WorkerConfig } from '../src/worker/create-worker';
 import type { QueueRunner } from '../src/worker/queue-runner';
 import { type FakeDepthService, startDepthService } from './helpers/depth-service';
+import { filesUnder } from './helpers/files';
 import { importFixtures, writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function filesUnder(folder: string): Promise<string[]> {
-  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
 
 describe.each(ENGINES)('the depth worker on %s', (engine) => {
   let t: TestDatabase;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { mediaChangeEventSchema, mediaStatusEventSchema, resyncEventSchema } from './events';
 import { healthResponseSchema } from './health';
 import {
@@ -8,7 +8,6 @@ import {
   mediaPageSchema,
   previewQuerySchema,
 } from './media';
-import { problemSchema } from './problem';
 import {
   queueIdParamsSchema,
   queueItemSchema,

@@ -348,6 +348,6 @@ const SRGB_TABLE = Uint8Array.from({ length: SRGB_STEPS + 1 }, (_, i) => {
 });
 
 function toSrgbByte(linear: number): number {
-  const c = linear <= 0 ? 0 : linear >= 1 ? 1 : linear;
+  const c = Math.min(1, Math.max(0, linear));
   return SRGB_TABLE[Math.round(c * SRGB_STEPS)] as number;
 }

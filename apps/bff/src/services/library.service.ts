@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import {
+  type DepthMapSummary,
   type MediaDetail,
   type MediaItem,
   type MediaListQuery,
@@ -8,6 +9,7 @@ import {
   PREVIEW_SIZES,
 } from '@immichvr/shared';
 import type { Database, Queryable } from '../db/database';
+import type { MediaStatusRow } from '../db/queries/events.queries';
 import {
   deleteMediaItem,
   findMediaDetail,
@@ -77,18 +79,21 @@ export function toMediaItem(row: LibraryRow): MediaItem {
     processingAttempts: row.processing_attempts,
     lastError: row.last_error,
     queueId: row.queue_id,
-    depthMap:
-      row.depth_map_id && row.depth_map_generated_at
-        ? {
-            id: row.depth_map_id,
-            format: row.depth_map_format ?? 'png',
-            width: row.depth_map_width ?? 0,
-            height: row.depth_map_height ?? 0,
-            modelName: row.depth_map_model_name,
-            generatedAt: row.depth_map_generated_at.toISOString(),
-          }
-        : null,
+    depthMap: toDepthMapSummary(row),
     urls: mediaUrls(row.media_id, row.depth_map_id),
+  };
+}
+
+/** The depth map columns of a media_processing_status row, as the client sees them. */
+export function toDepthMapSummary(row: MediaStatusRow): DepthMapSummary | null {
+  if (!row.depth_map_id || !row.depth_map_generated_at) return null;
+  return {
+    id: row.depth_map_id,
+    format: row.depth_map_format ?? 'png',
+    width: row.depth_map_width ?? 0,
+    height: row.depth_map_height ?? 0,
+    modelName: row.depth_map_model_name,
+    generatedAt: row.depth_map_generated_at.toISOString(),
   };
 }
 

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type DepthMapSummary,
-  MEDIA_EVENTS,
-  type MediaStatusEvent,
-  PROCESSING_STATUSES,
-} from '@immichvr/shared';
+import { MEDIA_EVENTS, type MediaStatusEvent, PROCESSING_STATUSES } from '@immichvr/shared';
 import { z } from 'zod';
 import type { Database } from '../db/database';
 import type { Unlisten } from '../db/listen';
 import { findMediaStatus, type MediaStatusRow } from '../db/queries/events.queries';
 import type { Logger } from '../logger';
+import { toDepthMapSummary } from './library.service';
 
 /** The channel the 04-media-events triggers NOTIFY on. */
 export const MEDIA_EVENTS_CHANNEL = 'media_events';
@@ -144,7 +140,7 @@ export class MediaEvents {
             status: n.status,
             attempts: n.attempts,
             lastError: n.lastError,
-            depthMap: depthMapOf(row),
+            depthMap: toDepthMapSummary(row),
           }
         : {
             mediaId: n.mediaId,
@@ -152,7 +148,7 @@ export class MediaEvents {
             status: row.processing_status,
             attempts: row.processing_attempts,
             lastError: row.last_error,
-            depthMap: depthMapOf(row),
+            depthMap: toDepthMapSummary(row),
           };
     this.publish(MEDIA_EVENTS.status, event);
   }
@@ -174,18 +170,6 @@ export class MediaEvents {
   private unnumbered(event: string, data: unknown): SentEvent {
     return { id: `${this.bootId}-${this.sequence}`, event, data };
   }
-}
-
-function depthMapOf(row: MediaStatusRow): DepthMapSummary | null {
-  if (!row.depth_map_id || !row.depth_map_generated_at) return null;
-  return {
-    id: row.depth_map_id,
-    format: row.depth_map_format ?? 'png',
-    width: row.depth_map_width ?? 0,
-    height: row.depth_map_height ?? 0,
-    modelName: row.depth_map_model_name,
-    generatedAt: row.depth_map_generated_at.toISOString(),
-  };
 }
 
 function safeJson(text: string): unknown {

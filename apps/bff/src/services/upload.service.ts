@@ -16,7 +16,7 @@ import {
 import {
   BadRequestError,
   ConflictError,
-  HttpProblem,
+  type HttpProblem,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../errors';
@@ -203,6 +203,7 @@ function cleanFilename(name: string | undefined): string {
     m === '%22' ? '"' : m.toUpperCase() === '%0D' ? '\r' : '\n',
   );
   const base = path.basename(unescaped.replaceAll('\\', '/'));
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const printable = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return [...printable].slice(0, 255).join('');
 }

@@ -18,9 +18,9 @@ export const DEPTH_ANYTHING_INPUT = {
 export function modelInputSize(width: number, height: number): { width: number; height: number } {
   const { shortEdge, multipleOf } = DEPTH_ANYTHING_INPUT;
   const scale = shortEdge / Math.min(width, height);
-  const fit = (v: number) =>
+  const roundUp = (v: number) =>
     Math.max(multipleOf, Math.ceil((v * scale) / multipleOf - 1e-9) * multipleOf);
-  return { width: fit(width), height: fit(height) };
+  return { width: roundUp(width), height: roundUp(height) };
 }
 
 export class ModelLoadError extends Error {
@@ -54,7 +54,7 @@ export class OnnxEstimator implements DepthEstimator {
       throw new ModelLoadError(`cannot load the depth model ${file}: ${(error as Error).message}`);
     }
     const input = session.inputMetadata[0];
-    if (!input || !input.isTensor || input.shape.length !== 4)
+    if (!input?.isTensor || input.shape.length !== 4)
       throw new ModelLoadError(`${file} does not take one image tensor [1, 3, H, W]`);
     const [, channels, h, w] = input.shape;
     if (typeof channels === 'number' && channels !== 3)
