@@ -136,6 +136,8 @@ async function startBffProcess(options: { databaseUrl: string; dataDir: string }
       DATA_DIR: options.dataDir,
       DEMO_LIBRARY: 'off',
       LOG_LEVEL: 'info',
+      // The seeded queue rows point at no files: no worker here, the HTTP side is what is measured.
+      WORKER_CONCURRENCY: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
