@@ -7,11 +7,20 @@ import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
 import { type Listener, listenPglite, listenPostgres, type Unlisten } from './listen';
 import { pgCompatibleParsers, pgliteQueryable } from './pglite-queryable';
 
+export interface QueryOptions {
+  /**
+   * Prepare the statement once per connection under this name (PostgreSQL; hot paths such as the
+   * queue claim, where planning would otherwise cost as much as running). Same name, same text.
+   */
+  prepareAs?: string;
+}
+
 /** Anything that runs a parameterised query: the database itself or a transaction's client. */
 export interface Queryable {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(
     text: string,
     params?: unknown[],
+    options?: QueryOptions,
   ): Promise<pg.QueryResult<R>>;
   /** Runs a script of several statements (migrations); returns nothing. */
   exec(script: string): Promise<void>;
@@ -91,7 +100,10 @@ function wrapPool(
 ): Database {
   return {
     engine,
-    query: (text, params) => pool.query(text, params),
+    query: (text, params, options) =>
+      options?.prepareAs
+        ? pool.query({ name: options.prepareAs, text, values: params ?? [] })
+        : pool.query(text, params),
     async exec(script) {
       await pool.query(script);
     },
@@ -100,7 +112,10 @@ function wrapPool(
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          query: (text, params) => client.query(text, params),
+          query: (text, params, options) =>
+            options?.prepareAs
+              ? client.query({ name: options.prepareAs, text, values: params ?? [] })
+              : client.query(text, params),
           async exec(script) {
             await client.query(script);
           },

@@ -148,11 +148,19 @@ export class QueueRunner {
     const { workerId, leaseSeconds, logger } = this.options;
     const controller = new AbortController();
     this.active.set(job.id, controller);
+    // Renew the lease while working. If renewals keep failing (database unreachable) until the
+    // lease has run out, another worker may take the job: stop here, so it never runs twice at once.
+    let renewedAt = performance.now();
     const heartbeat = setInterval(
       () => {
+        if (performance.now() - renewedAt > leaseSeconds * 1000) {
+          controller.abort(new JobStopped('lease lost (database unreachable)'));
+          return;
+        }
         renewLease(this.db, job.id, workerId, leaseSeconds).then(
           (status) => {
             if (status === null) controller.abort(new JobStopped('cancelled or taken back'));
+            else renewedAt = performance.now();
           },
           (error: Error) =>
             logger.warn('lease renewal failed', { jobId: job.id, error: error.message }),

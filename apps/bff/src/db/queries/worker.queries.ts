@@ -30,6 +30,7 @@ export async function claimNextJob(
      )
      RETURNING q.*`,
     [workerId, leaseSeconds],
+    { prepareAs: 'claim_next_job' },
   );
   return rows[0] ?? null;
 }
@@ -46,6 +47,7 @@ export async function renewLease(
      WHERE id = $1 AND locked_by = $2 AND status = 'processing'
      RETURNING status`,
     [jobId, workerId, leaseSeconds],
+    { prepareAs: 'renew_lease' },
   );
   return rows[0]?.status ?? null;
 }
@@ -64,6 +66,7 @@ export async function completeJob(
      WHERE id = $1 AND locked_by = $2 AND status = 'processing'
      RETURNING id`,
     [jobId, workerId],
+    { prepareAs: 'complete_job' },
   );
   return rows.length > 0;
 }
