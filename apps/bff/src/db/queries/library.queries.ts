@@ -85,6 +85,7 @@ export async function listLibraryPage(
       filter.status ?? null,
       filter.hasDepth ?? null,
     ],
+    { prepareAs: 'list_library_page' },
   );
   return rows;
 }
