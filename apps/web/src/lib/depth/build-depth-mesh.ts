@@ -1,0 +1,214 @@
+import { type Intrinsics, unproject } from './camera-intrinsics';
+import { DEPTH_PHOTO } from './depth-photo-config';
+
+export interface MeshLayer {
+  /** x, y, z per vertex, camera space in metres. */
+  positions: Float32Array;
+  /** u, v per vertex (v = 0 at the bottom, as three.js textures). */
+  uvs: Float32Array;
+  indices: Uint32Array;
+}
+
+export interface DepthMesh {
+  /** The photo's surface, cut where depth jumps. */
+  foreground: MeshLayer;
+  /** Fills what the cuts reveal: a coarser grid at depth dilated from the far side, only near cuts. */
+  background: MeshLayer;
+  /** Depth-map pixel (x, y) of each foreground vertex. */
+  vertexPixels: Uint32Array;
+  /** 1 where a foreground vertex touches a cut triangle. */
+  vertexOnEdge: Uint8Array;
+  stride: number;
+  columns: number;
+  rows: number;
+  cutTriangles: number;
+  triangles: number;
+}
+
+export interface MeshOptions {
+  /** Cut a triangle when (max − min) / max of its corners' disparities exceeds this. */
+  relativeDisparityJump?: number;
+  dilationCells?: number;
+  /** Foreground triangles at most (the grid stride grows until it fits). */
+  foregroundTriangles?: number;
+}
+
+/** Smallest grid stride (pixels between vertices) whose triangles fit the budget. */
+export function strideFor(width: number, height: number, maxTriangles: number): number {
+  let stride = 1;
+  while (2 * Math.ceil((width - 1) / stride) * Math.ceil((height - 1) / stride) > maxTriangles)
+    stride++;
+  return stride;
+}
+
+interface Grid {
+  stride: number;
+  columns: number;
+  rows: number;
+  /** Depth-map pixel of grid vertex (i, j). */
+  px(i: number): number;
+  py(j: number): number;
+}
+
+function gridFor(width: number, height: number, stride: number): Grid {
+  return {
+    stride,
+    columns: Math.ceil((width - 1) / stride) + 1,
+    rows: Math.ceil((height - 1) / stride) + 1,
+    px: (i) => Math.min(i * stride, width - 1),
+    py: (j) => Math.min(j * stride, height - 1),
+  };
+}
+
+function layerVertices(grid: Grid, k: Intrinsics, depthAt: (i: number, j: number) => number) {
+  const count = grid.columns * grid.rows;
+  const positions = new Float32Array(count * 3);
+  const uvs = new Float32Array(count * 2);
+  for (let j = 0; j < grid.rows; j++)
+    for (let i = 0; i < grid.columns; i++) {
+      const v = j * grid.columns + i;
+      const px = grid.px(i);
+      const py = grid.py(j);
+      const [x, y, z] = unproject(k, px, py, depthAt(i, j));
+      positions[v * 3] = x;
+      positions[v * 3 + 1] = y;
+      positions[v * 3 + 2] = z;
+      uvs[v * 2] = (px + 0.5) / k.width;
+      uvs[v * 2 + 1] = 1 - (py + 0.5) / k.height;
+    }
+  return { positions, uvs };
+}
+
+/**
+ * A depth map (metric depth per pixel, row-major, top row first) as triangle meshes: a grid whose
+ * resolution follows the map within the triangle budget, unprojected through the camera so
+ * straight walls stay straight; triangles across a depth discontinuity are dropped instead of
+ * stretched, and a background layer made from far-side-dilated depth fills the gaps.
+ */
+export function buildDepthMesh(
+  depth: Float32Array,
+  k: Intrinsics,
+  options: MeshOptions = {},
+): DepthMesh {
+  const jump = options.relativeDisparityJump ?? DEPTH_PHOTO.edges.relativeDisparityJump;
+  const dilation = options.dilationCells ?? DEPTH_PHOTO.edges.dilationCells;
+  const budget = options.foregroundTriangles ?? DEPTH_PHOTO.budget.foregroundTriangles;
+  const { width, height } = k;
+  if (depth.length !== width * height)
+    throw new RangeError('depth does not match the intrinsics size');
+
+  const grid = gridFor(width, height, strideFor(width, height, budget));
+  const zAt = (i: number, j: number) => depth[grid.py(j) * width + grid.px(i)] as number;
+  const { positions, uvs } = layerVertices(grid, k, zAt);
+  const vertexPixels = new Uint32Array(grid.columns * grid.rows * 2);
+  for (let j = 0; j < grid.rows; j++)
+    for (let i = 0; i < grid.columns; i++) {
+      vertexPixels[(j * grid.columns + i) * 2] = grid.px(i);
+      vertexPixels[(j * grid.columns + i) * 2 + 1] = grid.py(j);
+    }
+
+  // Two triangles per cell; keep those whose corners' disparities agree.
+  const indices = new Uint32Array((grid.columns - 1) * (grid.rows - 1) * 6);
+  const vertexOnEdge = new Uint8Array(grid.columns * grid.rows);
+  let n = 0;
+  let cut = 0;
+  const disparity = (v: number) => -1 / (positions[v * 3 + 2] as number);
+  const smooth = (a: number, b: number, c: number) => {
+    const da = disparity(a);
+    const db = disparity(b);
+    const dc = disparity(c);
+    const max = Math.max(da, db, dc);
+    return (max - Math.min(da, db, dc)) / max <= jump;
+  };
+  const emit = (a: number, b: number, c: number) => {
+    if (smooth(a, b, c)) {
+      indices[n++] = a;
+      indices[n++] = b;
+      indices[n++] = c;
+    } else {
+      cut++;
+      vertexOnEdge[a] = 1;
+      vertexOnEdge[b] = 1;
+      vertexOnEdge[c] = 1;
+    }
+  };
+  for (let j = 0; j < grid.rows - 1; j++)
+    for (let i = 0; i < grid.columns - 1; i++) {
+      const tl = j * grid.columns + i;
+      const tr = tl + 1;
+      const bl = tl + grid.columns;
+      const br = bl + 1;
+      // Counter-clockwise seen from the viewer (+z towards the camera).
+      emit(tl, bl, tr);
+      emit(tr, bl, br);
+    }
+
+  const background = buildBackground(depth, k, grid, vertexOnEdge, dilation);
+  return {
+    foreground: { positions, uvs, indices: indices.slice(0, n) },
+    background,
+    vertexPixels,
+    vertexOnEdge,
+    stride: grid.stride,
+    columns: grid.columns,
+    rows: grid.rows,
+    cutTriangles: cut,
+    triangles: n / 3 + background.indices.length / 3,
+  };
+}
+
+/** The layer behind the cuts: twice the stride, depth = the farthest within `dilation` cells. */
+function buildBackground(
+  depth: Float32Array,
+  k: Intrinsics,
+  fine: Grid,
+  vertexOnEdge: Uint8Array,
+  dilation: number,
+): MeshLayer {
+  const coarse = gridFor(k.width, k.height, fine.stride * 2);
+  // Which coarse cells lie near a cut.
+  const near = new Uint8Array((coarse.columns - 1) * (coarse.rows - 1));
+  let any = false;
+  for (let j = 0; j < fine.rows; j++)
+    for (let i = 0; i < fine.columns; i++) {
+      if (!vertexOnEdge[j * fine.columns + i]) continue;
+      any = true;
+      const ci = Math.min(coarse.columns - 2, Math.floor(i / 2));
+      const cj = Math.min(coarse.rows - 2, Math.floor(j / 2));
+      for (let dj = -dilation; dj <= dilation; dj++)
+        for (let di = -dilation; di <= dilation; di++) {
+          const x = ci + di;
+          const y = cj + dj;
+          if (x >= 0 && y >= 0 && x < coarse.columns - 1 && y < coarse.rows - 1)
+            near[y * (coarse.columns - 1) + x] = 1;
+        }
+    }
+  if (!any)
+    return {
+      positions: new Float32Array(0),
+      uvs: new Float32Array(0),
+      indices: new Uint32Array(0),
+    };
+  const farthest = (i: number, j: number) => {
+    let z = 0;
+    for (let dj = -dilation; dj <= dilation; dj++)
+      for (let di = -dilation; di <= dilation; di++) {
+        const x = Math.min(coarse.columns - 1, Math.max(0, i + di));
+        const y = Math.min(coarse.rows - 1, Math.max(0, j + dj));
+        z = Math.max(z, depth[coarse.py(y) * k.width + coarse.px(x)] as number);
+      }
+    return z;
+  };
+  const { positions, uvs } = layerVertices(coarse, k, farthest);
+  const indices: number[] = [];
+  for (let j = 0; j < coarse.rows - 1; j++)
+    for (let i = 0; i < coarse.columns - 1; i++) {
+      if (!near[j * (coarse.columns - 1) + i]) continue;
+      const tl = j * coarse.columns + i;
+      const tr = tl + 1;
+      const bl = tl + coarse.columns;
+      const br = bl + 1;
+      indices.push(tl, bl, tr, tr, bl, br);
+    }
+  return { positions, uvs, indices: Uint32Array.from(indices) };
+}
