@@ -179,6 +179,37 @@ describe.each(ENGINES)('the library API on %s', (engine) => {
     });
   });
 
+  it('gives the viewer what it needs to unproject a depth map, in the item detail', async () => {
+    const id = ids.get('item-5');
+    await s.t.db.query(
+      `UPDATE depth_map_cache SET processing_params = $2 WHERE media_item_id = $1`,
+      [
+        id,
+        JSON.stringify({
+          encoding: { kind: 'inverse-depth', scale: 0.9, shift: 0.1 },
+          focalLengthPixels: 420.5,
+          focalLength35mm: 28,
+          surfaceIdsFile: 'secret.png',
+        }),
+      ],
+    );
+    const detail = mediaDetailSchema.parse(await (await s.get(`/api/media/${id}`)).json());
+    expect(detail.depthMap).toMatchObject({
+      encoding: { kind: 'inverse-depth', scale: 0.9, shift: 0.1 },
+      focalLengthPixels: 420.5,
+      focalLength35mm: 28,
+    });
+    expect(JSON.stringify(detail)).not.toContain('secret.png');
+    const relative = mediaDetailSchema.parse(
+      await (await s.get(`/api/media/${ids.get('item-6')}`)).json(),
+    );
+    expect(relative.depthMap).toMatchObject({
+      encoding: null,
+      focalLengthPixels: null,
+      focalLength35mm: null,
+    });
+  });
+
   it.each([
     ['/api/media?limit=0', 'limit'],
     ['/api/media?limit=201', 'limit'],

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { disparityEncodingSchema } from './depth-encoding';
 import { DEPTH_MAP_FORMATS, MEDIA_TYPES, PROCESSING_STATUSES } from './enums';
 
 const timestamp = z.iso.datetime({ offset: true });
@@ -44,8 +45,20 @@ export const mediaItemSchema = z.object({
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;
 
+/** What the viewer needs to turn a depth map into geometry (GET /api/media/:id). */
+export const depthMapDetailSchema = depthMapSummarySchema.extend({
+  /** Metric encoding (1/z = shift + scale·sample/65535) when the map is metric, else null. */
+  encoding: disparityEncodingSchema.nullable(),
+  /** Focal length in depth-map pixels, when known (e.g. the demo's ground truth). */
+  focalLengthPixels: z.number().positive().nullable(),
+  /** 35 mm-equivalent focal length of the photo, when known. */
+  focalLength35mm: z.number().positive().nullable(),
+});
+export type DepthMapDetail = z.infer<typeof depthMapDetailSchema>;
+
 /** One item with its file facts (GET /api/media/:id, upload). */
 export const mediaDetailSchema = mediaItemSchema.extend({
+  depthMap: depthMapDetailSchema.nullable(),
   mimeType: z.string(),
   fileSizeBytes: z.number().int(),
   durationSeconds: z.number().nullable(),

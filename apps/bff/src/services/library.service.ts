@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import {
   type DepthMapSummary,
+  disparityEncodingSchema,
   type MediaDetail,
   type MediaItem,
   type MediaListQuery,
@@ -98,8 +99,18 @@ export function toDepthMapSummary(row: MediaStatusRow): DepthMapSummary | null {
 }
 
 export function toMediaDetail(row: MediaDetailRow): MediaDetail {
+  const summary = toDepthMapSummary(row);
+  const params = row.depth_map_params ?? {};
+  const encoding = disparityEncodingSchema.safeParse(params.encoding);
+  const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? value : null);
   return {
     ...toMediaItem(row),
+    depthMap: summary && {
+      ...summary,
+      encoding: encoding.success ? encoding.data : null,
+      focalLengthPixels: positive(params.focalLengthPixels),
+      focalLength35mm: positive(params.focalLength35mm),
+    },
     mimeType: row.mime_type,
     fileSizeBytes: Number(row.file_size),
     durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),

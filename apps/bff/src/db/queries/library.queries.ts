@@ -91,6 +91,7 @@ export async function listLibraryPage(
 }
 
 export interface MediaDetailRow extends LibraryRow {
+  depth_map_params: Record<string, unknown> | null;
   mime_type: string;
   file_size: string;
   duration_seconds: string | null;
@@ -101,8 +102,9 @@ export interface MediaDetailRow extends LibraryRow {
 export async function findMediaDetail(db: Queryable, id: string): Promise<MediaDetailRow | null> {
   const { rows } = await db.query<MediaDetailRow>(
     `SELECT ${libraryColumns('s.')}, m.mime_type, m.file_size, m.duration_seconds, m.frame_rate,
-       m.checksum
+       m.checksum, d.processing_params AS depth_map_params
      FROM media_processing_status s JOIN media_items m ON m.id = s.media_id
+     LEFT JOIN depth_map_cache d ON d.id = s.depth_map_id
      WHERE s.media_id = $1`,
     [id],
   );
