@@ -26,8 +26,10 @@ export interface DepthMesh {
 }
 
 export interface MeshOptions {
-  /** Cut a triangle when (max − min) / max of its corners' disparities exceeds this. */
+  /** A link can be cut when its disparity step exceeds this fraction of the nearer side's. */
   relativeDisparityJump?: number;
+  /** …and is this many times the steps before and after it. */
+  stepContrast?: number;
   dilationCells?: number;
   /** Foreground triangles at most (the grid stride grows until it fits). */
   foregroundTriangles?: number;
@@ -91,6 +93,7 @@ export function buildDepthMesh(
   options: MeshOptions = {},
 ): DepthMesh {
   const jump = options.relativeDisparityJump ?? DEPTH_PHOTO.edges.relativeDisparityJump;
+  const contrast = options.stepContrast ?? DEPTH_PHOTO.edges.stepContrast;
   const dilation = options.dilationCells ?? DEPTH_PHOTO.edges.dilationCells;
   const budget = options.foregroundTriangles ?? DEPTH_PHOTO.budget.foregroundTriangles;
   const { width, height } = k;
@@ -107,21 +110,39 @@ export function buildDepthMesh(
       vertexPixels[(j * grid.columns + i) * 2 + 1] = grid.py(j);
     }
 
-  // Two triangles per cell; keep those whose corners' disparities agree.
+  // Two triangles per cell; drop those with a link across a depth discontinuity.
   const indices = new Uint32Array((grid.columns - 1) * (grid.rows - 1) * 6);
   const vertexOnEdge = new Uint8Array(grid.columns * grid.rows);
   let n = 0;
   let cut = 0;
-  const disparity = (v: number) => -1 / (positions[v * 3 + 2] as number);
-  const smooth = (a: number, b: number, c: number) => {
-    const da = disparity(a);
-    const db = disparity(b);
-    const dc = disparity(c);
-    const max = Math.max(da, db, dc);
-    return (max - Math.min(da, db, dc)) / max <= jump;
+  const disparity = new Float32Array(grid.columns * grid.rows);
+  for (let v = 0; v < disparity.length; v++) disparity[v] = -1 / (positions[v * 3 + 2] as number);
+  const d = (i: number, j: number) => disparity[j * grid.columns + i] as number;
+  const inside = (i: number, j: number) => i >= 0 && j >= 0 && i < grid.columns && j < grid.rows;
+  /**
+   * A link between neighbouring vertices crosses a discontinuity when its disparity step is large
+   * (relative to the nearer side) and stands out against the steps just before and after it in the
+   * same direction: a plane seen at a grazing angle has large but even steps (disparity is linear
+   * across a plane's image), an occluding edge one step far larger than its neighbours.
+   */
+  const crosses = (i0: number, j0: number, i1: number, j1: number) => {
+    const p = d(i0, j0);
+    const q = d(i1, j1);
+    const step = Math.abs(q - p);
+    if (step <= jump * Math.max(p, q)) return false;
+    const di = i1 - i0;
+    const dj = j1 - j0;
+    const before = inside(i0 - di, j0 - dj)
+      ? Math.abs(p - d(i0 - di, j0 - dj))
+      : Number.POSITIVE_INFINITY;
+    const after = inside(i1 + di, j1 + dj)
+      ? Math.abs(d(i1 + di, j1 + dj) - q)
+      : Number.POSITIVE_INFINITY;
+    const context = Math.min(before, after);
+    return !Number.isFinite(context) || step > contrast * context;
   };
-  const emit = (a: number, b: number, c: number) => {
-    if (smooth(a, b, c)) {
+  const emit = (a: number, b: number, c: number, links: boolean) => {
+    if (links) {
       indices[n++] = a;
       indices[n++] = b;
       indices[n++] = c;
@@ -138,11 +159,15 @@ export function buildDepthMesh(
       const tr = tl + 1;
       const bl = tl + grid.columns;
       const br = bl + 1;
+      const top = crosses(i, j, i + 1, j);
+      const left = crosses(i, j, i, j + 1);
+      const diagonal = crosses(i + 1, j, i, j + 1);
+      const right = crosses(i + 1, j, i + 1, j + 1);
+      const bottom = crosses(i, j + 1, i + 1, j + 1);
       // Counter-clockwise seen from the viewer (+z towards the camera).
-      emit(tl, bl, tr);
-      emit(tr, bl, br);
+      emit(tl, bl, tr, !(top || left || diagonal));
+      emit(tr, bl, br, !(diagonal || right || bottom));
     }
-
   const background = buildBackground(depth, k, grid, vertexOnEdge, dilation);
   return {
     foreground: { positions, uvs, indices: indices.slice(0, n) },

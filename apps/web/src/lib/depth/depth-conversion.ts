@@ -13,8 +13,9 @@ export interface DepthInterpretation {
 
 /**
  * How to read a map's samples as distances: the encoding recorded in its processing_params when
- * there is one, else the default range for relative disparity. Either way the far/near ratio is
- * limited, so a near-zero disparity (sky) does not send geometry to infinity.
+ * there is one (metric: the scene's own geometry, kept exactly), else the default range for
+ * relative disparity with its far/near ratio limited, so an estimator's near-zero disparity (sky)
+ * does not send geometry to infinity nor its largest one bring a surface into the viewer's face.
  */
 export function interpretDepth(processingParams: unknown): DepthInterpretation {
   const recorded = disparityEncodingSchema.safeParse(
@@ -23,10 +24,8 @@ export function interpretDepth(processingParams: unknown): DepthInterpretation {
   const encoding = recorded.success
     ? recorded.data
     : encodingForRange(DEPTH_PHOTO.relativeDepth.nearMeters, DEPTH_PHOTO.relativeDepth.farMeters);
-  return {
-    encoding: limitFarNear(encoding, DEPTH_PHOTO.maxFarNearRatio),
-    metric: recorded.success,
-  };
+  if (recorded.success) return { encoding, metric: true };
+  return { encoding: limitFarNear(encoding, DEPTH_PHOTO.maxFarNearRatio), metric: false };
 }
 
 /** Raises the far plane's disparity so that far/near ≤ ratio (near keeps its depth). */

@@ -167,6 +167,16 @@ describe('building the mesh', () => {
     }
   });
 
+  it('keeps creases and planes at grazing angles: their steps are even, not outsized', () => {
+    // A floor running to the horizon (disparity falls linearly to near zero at the top) meeting a
+    // wall in the middle of the picture: no occlusion anywhere.
+    const crease = buildDepthMesh(
+      field((x, y) => 1 / (0.002 + 0.004 * y + (x < 100 ? 0 : 0.001 * (x - 100)))),
+      k,
+    );
+    expect(crease.cutTriangles).toBe(0);
+  });
+
   it('maps the top-left pixel to the top-left of the texture', () => {
     const mesh = buildDepthMesh(
       field(() => 2),
