@@ -139,7 +139,8 @@ export function buildDepthMesh(
       ? Math.abs(d(i1 + di, j1 + dj) - q)
       : Number.POSITIVE_INFINITY;
     const context = Math.min(before, after);
-    return !Number.isFinite(context) || step > contrast * context;
+    // A link with no neighbour either way (a grid corner's diagonal) has nothing to stand out from.
+    return Number.isFinite(context) && step > contrast * context;
   };
   const emit = (a: number, b: number, c: number, links: boolean) => {
     if (links) {

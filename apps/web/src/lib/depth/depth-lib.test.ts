@@ -168,13 +168,18 @@ describe('building the mesh', () => {
   });
 
   it('keeps creases and planes at grazing angles: their steps are even, not outsized', () => {
-    // A floor running to the horizon (disparity falls linearly to near zero at the top) meeting a
-    // wall in the middle of the picture: no occlusion anywhere.
-    const crease = buildDepthMesh(
-      field((x, y) => 1 / (0.002 + 0.004 * y + (x < 100 ? 0 : 0.001 * (x - 100)))),
+    // A floor running to the horizon: disparity falls linearly to near zero at the top.
+    const floor = buildDepthMesh(
+      field((_, y) => 1 / (0.002 + 0.004 * y)),
       k,
     );
-    expect(crease.cutTriangles).toBe(0);
+    expect(floor.cutTriangles).toBe(0);
+    // The inside corner of two walls, both seen at an angle: slopes change at the crease, depth does not.
+    const corner = buildDepthMesh(
+      field((x) => 1 / (x < 100 ? 0.2 + 0.002 * x : 0.6 - 0.002 * x)),
+      k,
+    );
+    expect(corner.cutTriangles).toBe(0);
   });
 
   it('maps the top-left pixel to the top-left of the texture', () => {
