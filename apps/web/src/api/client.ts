@@ -1,7 +1,9 @@
 import {
   type HealthResponse,
   healthResponseSchema,
+  type MediaDetail,
   type MediaPage,
+  mediaDetailSchema,
   mediaPageSchema,
   problemSchema,
 } from '@immichvr/shared';
@@ -36,4 +38,5 @@ export const api = {
       `/api/media?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       mediaPageSchema,
     ),
+  mediaDetail: (id: string): Promise<MediaDetail> => getJson(`/api/media/${id}`, mediaDetailSchema),
 };

@@ -1,7 +1,13 @@
 import type { MediaItem } from '@immichvr/shared';
 import { groupByMonth } from '../lib/group-by-month';
 
-export function LibraryGrid({ items }: { items: MediaItem[] }) {
+export function LibraryGrid({
+  items,
+  onOpen,
+}: {
+  items: MediaItem[];
+  onOpen: (id: string) => void;
+}) {
   if (items.length === 0) {
     return (
       <p data-testid="library-empty">
@@ -16,7 +22,7 @@ export function LibraryGrid({ items }: { items: MediaItem[] }) {
           <h2>{group.month}</h2>
           <ul className="grid">
             {group.items.map((item) => (
-              <MediaCard key={item.id} item={item} />
+              <MediaCard key={item.id} item={item} onOpen={onOpen} />
             ))}
           </ul>
         </section>
@@ -25,7 +31,7 @@ export function LibraryGrid({ items }: { items: MediaItem[] }) {
   );
 }
 
-function MediaCard({ item }: { item: MediaItem }) {
+function MediaCard({ item, onOpen }: { item: MediaItem; onOpen: (id: string) => void }) {
   return (
     <li className="card" data-testid="media-card" data-media-type={item.mediaType}>
       <div className="pair">
@@ -40,7 +46,9 @@ function MediaCard({ item }: { item: MediaItem }) {
             aria-label={item.originalFilename}
           />
         ) : (
-          <img src={item.urls.preview} alt={item.originalFilename} loading="lazy" />
+          <button type="button" className="thumb" onClick={() => onOpen(item.id)}>
+            <img src={item.urls.preview} alt={item.originalFilename} loading="lazy" />
+          </button>
         )}
         {item.urls.depth ? (
           <img
@@ -54,7 +62,14 @@ function MediaCard({ item }: { item: MediaItem }) {
         )}
       </div>
       <p className="caption">
-        {item.originalFilename}
+        <button
+          type="button"
+          className="open"
+          onClick={() => onOpen(item.id)}
+          data-testid="open-in-3d"
+        >
+          {item.originalFilename}
+        </button>
         {item.depthMap && <span className="badge">{item.depthMap.modelName}</span>}
       </p>
     </li>

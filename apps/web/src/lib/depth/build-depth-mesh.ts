@@ -12,7 +12,7 @@ export interface MeshLayer {
 export interface DepthMesh {
   /** The photo's surface, cut where depth jumps. */
   foreground: MeshLayer;
-  /** Fills what the cuts reveal: a coarser grid at depth dilated from the far side, only near cuts. */
+  /** Fills what the cuts reveal: a coarser grid at depth dilated from the far side (none without cuts). */
   background: MeshLayer;
   /** Depth-map pixel (x, y) of each foreground vertex. */
   vertexPixels: Uint32Array;
@@ -183,7 +183,11 @@ export function buildDepthMesh(
   };
 }
 
-/** The layer behind the cuts: twice the stride, depth = the farthest within `dilation` cells. */
+/**
+ * The layer behind the cuts: twice the stride, depth = the farthest within `dilation` cells, over
+ * the whole photo (a viewer leaning sideways looks through a cut at a different part of it; a layer
+ * only near the cuts would show the void there). A quarter of the foreground's triangles.
+ */
 function buildBackground(
   depth: Float32Array,
   k: Intrinsics,
@@ -191,30 +195,13 @@ function buildBackground(
   vertexOnEdge: Uint8Array,
   dilation: number,
 ): MeshLayer {
-  const coarse = gridFor(k.width, k.height, fine.stride * 2);
-  // Which coarse cells lie near a cut.
-  const near = new Uint8Array((coarse.columns - 1) * (coarse.rows - 1));
-  let any = false;
-  for (let j = 0; j < fine.rows; j++)
-    for (let i = 0; i < fine.columns; i++) {
-      if (!vertexOnEdge[j * fine.columns + i]) continue;
-      any = true;
-      const ci = Math.min(coarse.columns - 2, Math.floor(i / 2));
-      const cj = Math.min(coarse.rows - 2, Math.floor(j / 2));
-      for (let dj = -dilation; dj <= dilation; dj++)
-        for (let di = -dilation; di <= dilation; di++) {
-          const x = ci + di;
-          const y = cj + dj;
-          if (x >= 0 && y >= 0 && x < coarse.columns - 1 && y < coarse.rows - 1)
-            near[y * (coarse.columns - 1) + x] = 1;
-        }
-    }
-  if (!any)
+  if (!vertexOnEdge.includes(1))
     return {
       positions: new Float32Array(0),
       uvs: new Float32Array(0),
       indices: new Uint32Array(0),
     };
+  const coarse = gridFor(k.width, k.height, fine.stride * 2);
   const farthest = (i: number, j: number) => {
     let z = 0;
     for (let dj = -dilation; dj <= dilation; dj++)
@@ -229,7 +216,6 @@ function buildBackground(
   const indices: number[] = [];
   for (let j = 0; j < coarse.rows - 1; j++)
     for (let i = 0; i < coarse.columns - 1; i++) {
-      if (!near[j * (coarse.columns - 1) + i]) continue;
       const tl = j * coarse.columns + i;
       const tr = tl + 1;
       const bl = tl + coarse.columns;

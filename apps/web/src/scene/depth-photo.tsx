@@ -1,0 +1,167 @@
+import type { MediaDetail } from '@immichvr/shared';
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useMemo, useState } from 'react';
+import * as THREE from 'three';
+import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import {
+  type LayerBuffers,
+  loadDepthMesh,
+  type ReadyDepthMesh,
+} from '../lib/depth/load-depth-mesh';
+import { createDepthMaterial, type DepthUniforms } from './depth-material';
+
+export type DepthPhotoState = 'loading' | 'flat' | '3d' | 'error';
+
+export interface DepthPhotoStatus {
+  state: DepthPhotoState;
+  triangles: number;
+  error?: string;
+}
+
+interface Props {
+  item: MediaDetail;
+  /** 0 = flat … 1 = the map's own relief. */
+  depthStrength: number;
+  onStatus?: (status: DepthPhotoStatus) => void;
+}
+
+/** Seconds for the 3D shape to blend in (or out, when a newer depth map replaces it). */
+const BLEND_SECONDS = 0.6;
+
+function layerGeometry(layer: LayerBuffers): THREE.BufferGeometry {
+  const geometry = new THREE.BufferGeometry();
+  geometry.setAttribute('position', new THREE.BufferAttribute(layer.positions, 3));
+  geometry.setAttribute('flatPosition', new THREE.BufferAttribute(layer.flat, 3));
+  geometry.setAttribute('uv', new THREE.BufferAttribute(layer.uvs, 2));
+  geometry.setIndex(new THREE.BufferAttribute(layer.indices, 1));
+  geometry.computeBoundingSphere();
+  return geometry;
+}
+
+interface Shape {
+  mesh: ReadyDepthMesh;
+  foreground: THREE.BufferGeometry;
+  background: THREE.BufferGeometry;
+}
+
+/**
+ * A photo as a depth-displaced mesh, placed in front of the viewer (1.75 m, ~50° wide): the flat
+ * 2048 px preview at once, the 3D shape blended in when the depth map arrives (decoded and meshed
+ * in a worker), a newer depth map swapped in by flattening and re-growing. Textures and geometry
+ * are disposed when the photo closes.
+ */
+export function DepthPhoto({ item, depthStrength, onStatus }: Props) {
+  const gl = useThree((s) => s.gl);
+  const [texture, setTexture] = useState<THREE.Texture | null>(null);
+  const [shape, setShape] = useState<Shape | null>(null);
+  const [incoming, setIncoming] = useState<Shape | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const uniforms = useMemo<DepthUniforms>(() => ({ uMix: { value: 0 } }), []);
+  const material = useMemo(
+    () => (texture ? createDepthMaterial(texture, uniforms) : null),
+    [texture, uniforms],
+  );
+
+  // The colour: the EXIF-oriented 2048 px preview, sRGB, mipmapped.
+  useEffect(() => {
+    let live = true;
+    let loaded: THREE.Texture | undefined;
+    new THREE.TextureLoader().load(
+      item.urls.previewLarge,
+      (t) => {
+        t.colorSpace = THREE.SRGBColorSpace;
+        t.anisotropy = Math.min(8, gl.capabilities.getMaxAnisotropy());
+        t.generateMipmaps = true;
+        t.minFilter = THREE.LinearMipmapLinearFilter;
+        loaded = t;
+        if (live) setTexture(t);
+        else t.dispose();
+      },
+      undefined,
+      () => live && setError('the photo could not be loaded'),
+    );
+    return () => {
+      live = false;
+      loaded?.dispose();
+    };
+  }, [item.urls.previewLarge, gl]);
+
+  // The shape: fetched, decoded and meshed off the main thread.
+  const depthUrl = item.urls.depth;
+  const depthMap = item.depthMap;
+  useEffect(() => {
+    if (!depthUrl || !depthMap) return;
+    const abort = new AbortController();
+    loadDepthMesh(depthUrl, depthMap, abort.signal).then(
+      (mesh) =>
+        setIncoming({
+          mesh,
+          foreground: layerGeometry(mesh.foreground),
+          background: layerGeometry(mesh.background),
+        }),
+      (e: Error) => !abort.signal.aborted && setError(e.message),
+    );
+    return () => abort.abort();
+  }, [depthUrl, depthMap]);
+
+  // Geometry no longer shown is freed.
+  useEffect(
+    () => () => {
+      shape?.foreground.dispose();
+      shape?.background.dispose();
+    },
+    [shape],
+  );
+  useEffect(() => () => material?.dispose(), [material]);
+
+  // Blend: flatten the current shape while a new one waits, then grow the new one.
+  useFrame((_, delta) => {
+    const step = delta / BLEND_SECONDS;
+    if (incoming) {
+      uniforms.uMix.value = Math.max(0, uniforms.uMix.value - step);
+      if (!shape || uniforms.uMix.value === 0) {
+        setShape(incoming);
+        setIncoming(null);
+      }
+      return;
+    }
+    const target = shape ? depthStrength : 0;
+    const current = uniforms.uMix.value;
+    uniforms.uMix.value =
+      current < target ? Math.min(target, current + step) : Math.max(target, current - step);
+  });
+
+  const state: DepthPhotoState = error
+    ? 'error'
+    : !texture
+      ? 'loading'
+      : shape && !incoming
+        ? '3d'
+        : 'flat';
+  const triangles = shape ? shape.mesh.triangles : 2;
+  useEffect(() => {
+    onStatus?.({ state, triangles, ...(error ? { error } : {}) });
+  }, [state, triangles, error, onStatus]);
+
+  // Placement: the reference depth's plane at the viewing distance, ~50° wide.
+  const aspect = (item.height ?? 3) / (item.width ?? 4);
+  const { distanceMeters, widthDegrees } = DEPTH_PHOTO.placement;
+  const shownWidth = 2 * distanceMeters * Math.tan(((widthDegrees / 2) * Math.PI) / 180);
+  if (!texture || !material) return null;
+  if (!shape) {
+    return (
+      <mesh position={[0, 0, -distanceMeters]}>
+        <planeGeometry args={[shownWidth, shownWidth * aspect]} />
+        <meshBasicMaterial map={texture} />
+      </mesh>
+    );
+  }
+  const { zReference, focalPixels, width } = shape.mesh;
+  const scale = shownWidth / ((zReference * width) / focalPixels);
+  return (
+    <group scale={scale} position={[0, 0, scale * zReference - distanceMeters]}>
+      <mesh geometry={shape.background} material={material} renderOrder={0} />
+      <mesh geometry={shape.foreground} material={material} renderOrder={1} />
+    </group>
+  );
+}

@@ -1,0 +1,144 @@
+import type { MediaDetail } from '@immichvr/shared';
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type * as THREE from 'three';
+import { api } from '../api/client';
+import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
+
+/** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
+const POINTER_PARALLAX_METERS = 0.15;
+
+interface Props {
+  id: string;
+  onClose: () => void;
+  onStep?: (direction: -1 | 1) => void;
+}
+
+/**
+ * The desktop (and phone) view of a depth photo: the same 3D component as in the headset, looked
+ * at by a camera that leans with the pointer so the depth shows as parallax. Esc closes, arrows
+ * step. Loading and errors are shown, never a blank.
+ */
+export function PhotoViewer({ id, onClose, onStep }: Props) {
+  const [item, setItem] = useState<MediaDetail | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [status, setStatus] = useState<DepthPhotoStatus>({ state: 'loading', triangles: 0 });
+  const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
+  const [stats, setStats] = useState({ triangles: 0, calls: 0 });
+  const pointer = useRef({ x: 0, y: 0 });
+
+  useEffect(() => {
+    let live = true;
+    setItem(null);
+    api.mediaDetail(id).then(
+      (detail) => live && setItem(detail),
+      (error: Error) => live && setLoadError(error.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+      if (event.key === 'ArrowRight') onStep?.(1);
+      if (event.key === 'ArrowLeft') onStep?.(-1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose, onStep]);
+
+  const onStatus = useCallback((s: DepthPhotoStatus) => setStatus(s), []);
+
+  return (
+    <div
+      className="viewer"
+      data-testid="photo-viewer"
+      data-state={loadError ? 'error' : status.state}
+      data-triangles={stats.triangles}
+      data-draw-calls={stats.calls}
+      onPointerMove={(event) => {
+        const box = event.currentTarget.getBoundingClientRect();
+        pointer.current = {
+          x: ((event.clientX - box.left) / box.width) * 2 - 1,
+          y: -(((event.clientY - box.top) / box.height) * 2 - 1),
+        };
+      }}
+    >
+      <Canvas
+        data-testid="photo-canvas"
+        camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
+        gl={{ preserveDrawingBuffer: true, antialias: true }}
+      >
+        <color attach="background" args={['#0b0b0d']} />
+        <PointerParallax pointer={pointer} />
+        <RenderStats onStats={setStats} />
+        {item && <DepthPhoto item={item} depthStrength={strength} onStatus={onStatus} />}
+      </Canvas>
+      <div className="viewer-bar">
+        <button type="button" onClick={onClose} data-testid="viewer-back">
+          ← Back
+        </button>
+        <span className="viewer-title">{item?.originalFilename ?? ''}</span>
+        <label>
+          Depth
+          <input
+            type="range"
+            min={DEPTH_PHOTO.depthStrength.min}
+            max={DEPTH_PHOTO.depthStrength.max}
+            step={0.05}
+            value={strength}
+            onChange={(e) => setStrength(Number(e.target.value))}
+            data-testid="depth-strength"
+          />
+        </label>
+        <span className="viewer-status" data-testid="viewer-status">
+          {loadError
+            ? `Could not open this photo: ${loadError}`
+            : status.state === 'error'
+              ? `Shown flat: ${status.error}`
+              : status.state === 'loading'
+                ? 'Loading…'
+                : status.state === 'flat'
+                  ? item?.depthMap
+                    ? 'Loading depth…'
+                    : 'No depth map yet'
+                  : `${item?.depthMap?.modelName ?? 'depth'} · ${status.triangles.toLocaleString()} triangles`}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Leans the camera with the pointer, easing; it looks straight ahead (−z) throughout. */
+function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y: number }> }) {
+  useFrame(({ camera }, delta) => {
+    const ease = 1 - Math.exp(-delta * 8);
+    camera.position.x += (pointer.current.x * POINTER_PARALLAX_METERS - camera.position.x) * ease;
+    camera.position.y +=
+      (pointer.current.y * POINTER_PARALLAX_METERS * 0.6 - camera.position.y) * ease;
+    camera.rotation.set(0, 0, 0);
+  });
+  return null;
+}
+
+/** Reports triangles and draw calls of the last frame (renderer.info, read before the next render resets it). */
+function RenderStats({
+  onStats,
+}: {
+  onStats: (stats: { triangles: number; calls: number }) => void;
+}) {
+  const gl = useThree((s) => s.gl) as THREE.WebGLRenderer;
+  const last = useRef('');
+  useFrame(() => {
+    const { triangles, calls } = gl.info.render;
+    const key = `${triangles}/${calls}`;
+    if (key !== last.current) {
+      last.current = key;
+      onStats({ triangles, calls });
+    }
+  });
+  return null;
+}
