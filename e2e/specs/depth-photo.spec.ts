@@ -15,25 +15,38 @@ async function grab(canvas: Locator) {
   return { luma, width, height };
 }
 
-/** Horizontal shift (px) that best maps a patch of `a` onto `b` (sum of absolute differences). */
-function shiftOf(
+/**
+ * How far (px) the content of a horizontal band moved from `a` to `b`: the offset that best aligns
+ * the band's column profiles (mean luminance per column).
+ */
+function bandShift(
   a: Awaited<ReturnType<typeof grab>>,
   b: Awaited<ReturnType<typeof grab>>,
-  cx: number,
-  cy: number,
+  fromY: number,
+  toY: number,
 ) {
-  const half = Math.round(a.width * 0.06);
+  const profile = (img: typeof a) => {
+    const columns = new Float32Array(img.width);
+    const y0 = Math.round(img.height * fromY);
+    const y1 = Math.round(img.height * toY);
+    for (let y = y0; y < y1; y++)
+      for (let x = 0; x < img.width; x++)
+        columns[x] = (columns[x] as number) + (img.luma[y * img.width + x] as number) / (y1 - y0);
+    return columns;
+  };
+  const pa = profile(a);
+  const pb = profile(b);
   let best = 0;
   let bestCost = Number.POSITIVE_INFINITY;
-  for (let dx = -60; dx <= 60; dx++) {
+  for (let dx = -250; dx <= 250; dx++) {
     let cost = 0;
-    for (let y = cy - half; y < cy + half; y += 2)
-      for (let x = cx - half; x < cx + half; x += 2)
-        cost += Math.abs(
-          (a.luma[y * a.width + x] as number) - (b.luma[y * b.width + x + dx] as number),
-        );
-    if (cost < bestCost) {
-      bestCost = cost;
+    let n = 0;
+    for (let x = 260; x < a.width - 260; x++) {
+      cost += Math.abs((pa[x] as number) - (pb[x + dx] as number));
+      n++;
+    }
+    if (cost / n < bestCost) {
+      bestCost = cost / n;
       best = dx;
     }
   }
@@ -76,15 +89,52 @@ test('a demo photo opens in 3D: drawn, within budget, with real parallax', async
   for (const v of left.luma) if (Math.abs(v - 11) > 6) drawn++;
   expect(drawn / left.luma.length).toBeGreaterThan(0.2);
 
-  // Leaning sideways moves the near floor (bottom) across the view more than the far wall
-  // (centre): a flat quad would move both alike.
-  const far = shiftOf(left, right, Math.round(left.width / 2), Math.round(left.height * 0.42));
-  const near = shiftOf(left, right, Math.round(left.width / 2), Math.round(left.height * 0.78));
+  // Leaning right moves the picture left, the near floor (bottom band) much more than the far back
+  // wall (top band): a flat quad would move both alike.
+  const far = bandShift(left, right, 0.2, 0.35);
+  const near = bandShift(left, right, 0.62, 0.7);
   console.log(`parallax leaning 0.27 m: near floor ${near}px, far wall ${far}px`);
-  expect(Math.abs(near - far)).toBeGreaterThanOrEqual(4);
+  expect(far).toBeLessThan(0);
+  expect(near).toBeLessThan(far * 1.3);
 
   // Esc goes back to the library.
   await page.keyboard.press('Escape');
   await expect(viewer).toHaveCount(0);
   await expect(page.getByTestId('library')).toBeVisible();
+});
+
+test('a reprocessed depth map replaces the shown one in place; stepping through photos frees GPU memory', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await page.getByRole('button', { name: '2026-07-04-room-square.jpg' }).first().click();
+  const viewer = page.getByTestId('photo-viewer');
+  await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
+  await expect(page.getByTestId('viewer-status')).toContainText('ground-truth');
+
+  // Reprocess it (as the panel will in VR): the server's worker makes a new map, the viewer hears
+  // about it and swaps it in without closing.
+  const page1 = await (await request.get('/api/media?limit=200')).json();
+  const item = page1.items.find(
+    (i: { originalFilename: string }) => i.originalFilename === '2026-07-04-room-square.jpg',
+  );
+  const queued = await request.post(`/api/media/${item.id}/reprocess`, { data: { priority: 1 } });
+  expect(queued.status()).toBe(202);
+  await expect(page.getByTestId('viewer-status')).toContainText('immichvr-heuristic', {
+    timeout: 90_000,
+  });
+  await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
+
+  // Step through the next photos: what was shown before is disposed, nothing accumulates.
+  const counts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('ArrowRight');
+    await expect(viewer).toHaveAttribute('data-state', /flat|3d/, { timeout: 60_000 });
+    await page.waitForTimeout(1_500);
+    counts.push(Number(await viewer.getAttribute('data-geometries')));
+    expect(Number(await viewer.getAttribute('data-textures'))).toBeLessThanOrEqual(2);
+  }
+  expect(Math.max(...counts)).toBeLessThanOrEqual(4);
 });

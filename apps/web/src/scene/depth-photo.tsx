@@ -1,6 +1,6 @@
 import type { MediaDetail } from '@immichvr/shared';
 import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
 import {
@@ -22,6 +22,10 @@ interface Props {
   item: MediaDetail;
   /** 0 = flat … 1 = the map's own relief. */
   depthStrength: number;
+  /** Multiplies the default ~50° width. */
+  sizeScale?: number;
+  /** Where the photo's reference depth sits in front of the viewer. */
+  distanceMeters?: number;
   onStatus?: (status: DepthPhotoStatus) => void;
 }
 
@@ -50,7 +54,13 @@ interface Shape {
  * in a worker), a newer depth map swapped in by flattening and re-growing. Textures and geometry
  * are disposed when the photo closes.
  */
-export function DepthPhoto({ item, depthStrength, onStatus }: Props) {
+export function DepthPhoto({
+  item,
+  depthStrength,
+  sizeScale = 1,
+  distanceMeters = DEPTH_PHOTO.placement.distanceMeters,
+  onStatus,
+}: Props) {
   const gl = useThree((s) => s.gl);
   const [texture, setTexture] = useState<THREE.Texture | null>(null);
   const [shape, setShape] = useState<Shape | null>(null);
@@ -87,12 +97,15 @@ export function DepthPhoto({ item, depthStrength, onStatus }: Props) {
   }, [item.urls.previewLarge, gl]);
 
   // The shape: fetched, decoded and meshed off the main thread.
+  // The URL carries the depth map's id: a new URL is a new map.
   const depthUrl = item.urls.depth;
-  const depthMap = item.depthMap;
+  const depthFacts = useRef(item.depthMap);
+  depthFacts.current = item.depthMap;
   useEffect(() => {
-    if (!depthUrl || !depthMap) return;
+    const facts = depthFacts.current;
+    if (!depthUrl || !facts) return;
     const abort = new AbortController();
-    loadDepthMesh(depthUrl, depthMap, abort.signal).then(
+    loadDepthMesh(depthUrl, facts, abort.signal).then(
       (mesh) =>
         setIncoming({
           mesh,
@@ -102,7 +115,7 @@ export function DepthPhoto({ item, depthStrength, onStatus }: Props) {
       (e: Error) => !abort.signal.aborted && setError(e.message),
     );
     return () => abort.abort();
-  }, [depthUrl, depthMap]);
+  }, [depthUrl]);
 
   // Geometry no longer shown is freed.
   useEffect(
@@ -145,8 +158,9 @@ export function DepthPhoto({ item, depthStrength, onStatus }: Props) {
 
   // Placement: the reference depth's plane at the viewing distance, ~50° wide.
   const aspect = (item.height ?? 3) / (item.width ?? 4);
-  const { distanceMeters, widthDegrees } = DEPTH_PHOTO.placement;
-  const shownWidth = 2 * distanceMeters * Math.tan(((widthDegrees / 2) * Math.PI) / 180);
+  const { widthDegrees } = DEPTH_PHOTO.placement;
+  const shownWidth =
+    sizeScale * 2 * distanceMeters * Math.tan(((widthDegrees / 2) * Math.PI) / 180);
   if (!texture || !material) return null;
   if (!shape) {
     return (

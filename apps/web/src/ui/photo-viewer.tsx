@@ -3,6 +3,7 @@ import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as THREE from 'three';
 import { api } from '../api/client';
+import { useMediaEvents } from '../api/use-media-events';
 import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
 import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
 
@@ -25,12 +26,20 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const [status, setStatus] = useState<DepthPhotoStatus>({ state: 'loading', triangles: 0 });
   const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
-  const [stats, setStats] = useState({ triangles: 0, calls: 0 });
+  const [stats, setStats] = useState<RenderCounts>({
+    triangles: 0,
+    calls: 0,
+    geometries: 0,
+    textures: 0,
+  });
   const pointer = useRef({ x: 0, y: 0 });
 
+  const [revision, setRevision] = useState(0);
+  const [size, setSize] = useState(1);
+  const [distance, setDistance] = useState<number>(DEPTH_PHOTO.placement.distanceMeters);
   useEffect(() => {
     let live = true;
-    setItem(null);
+    void revision; // fetched again for each newer depth map announced
     api.mediaDetail(id).then(
       (detail) => live && setItem(detail),
       (error: Error) => live && setLoadError(error.message),
@@ -38,7 +47,15 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, revision]);
+  // A new depth map for this photo (reprocessed anywhere) is fetched and swapped in, in place.
+  useMediaEvents(
+    (event) => {
+      if (event.mediaId === id && event.depthMap && event.depthMap.id !== item?.depthMap?.id)
+        setRevision((r) => r + 1);
+    },
+    () => setRevision((r) => r + 1),
+  );
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -59,6 +76,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       data-state={loadError ? 'error' : status.state}
       data-triangles={stats.triangles}
       data-draw-calls={stats.calls}
+      data-geometries={stats.geometries}
+      data-textures={stats.textures}
       onPointerMove={(event) => {
         const box = event.currentTarget.getBoundingClientRect();
         pointer.current = {
@@ -75,7 +94,16 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
         <RenderStats onStats={setStats} />
-        {item && <DepthPhoto item={item} depthStrength={strength} onStatus={onStatus} />}
+        {item && (
+          <DepthPhoto
+            key={item.id}
+            item={item}
+            depthStrength={strength}
+            sizeScale={size}
+            distanceMeters={distance}
+            onStatus={onStatus}
+          />
+        )}
       </Canvas>
       <div className="viewer-bar">
         <button type="button" onClick={onClose} data-testid="viewer-back">
@@ -92,6 +120,30 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
             value={strength}
             onChange={(e) => setStrength(Number(e.target.value))}
             data-testid="depth-strength"
+          />
+        </label>
+        <label>
+          Size
+          <input
+            type="range"
+            min={0.5}
+            max={1.5}
+            step={0.05}
+            value={size}
+            onChange={(e) => setSize(Number(e.target.value))}
+            data-testid="photo-size"
+          />
+        </label>
+        <label>
+          Distance
+          <input
+            type="range"
+            min={DEPTH_PHOTO.placement.minDistanceMeters}
+            max={DEPTH_PHOTO.placement.maxDistanceMeters}
+            step={0.05}
+            value={distance}
+            onChange={(e) => setDistance(Number(e.target.value))}
+            data-testid="photo-distance"
           />
         </label>
         <span className="viewer-status" data-testid="viewer-status">
@@ -125,19 +177,24 @@ function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y:
 }
 
 /** Reports triangles and draw calls of the last frame (renderer.info, read before the next render resets it). */
-function RenderStats({
-  onStats,
-}: {
-  onStats: (stats: { triangles: number; calls: number }) => void;
-}) {
+interface RenderCounts {
+  triangles: number;
+  calls: number;
+  /** Geometries and textures alive on the GPU: they must not grow as photos are opened and closed. */
+  geometries: number;
+  textures: number;
+}
+
+function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
   const gl = useThree((s) => s.gl) as THREE.WebGLRenderer;
   const last = useRef('');
   useFrame(() => {
     const { triangles, calls } = gl.info.render;
-    const key = `${triangles}/${calls}`;
+    const { geometries, textures } = gl.info.memory;
+    const key = `${triangles}/${calls}/${geometries}/${textures}`;
     if (key !== last.current) {
       last.current = key;
-      onStats({ triangles, calls });
+      onStats({ triangles, calls, geometries, textures });
     }
   });
   return null;

@@ -4,7 +4,7 @@
  */
 export const DEPTH_PHOTO = {
   /** Where a photo opens: in front of the viewer at eye height, never moving the camera. */
-  placement: { distanceMeters: 1.75, widthDegrees: 50 },
+  placement: { distanceMeters: 1.75, minDistanceMeters: 1, maxDistanceMeters: 3, widthDegrees: 50 },
   /** 0 = flat … 1 = the depth map's own (metric-ish) relief. */
   depthStrength: { default: 1, min: 0, max: 1 },
   /** Field of view when the photo says nothing: a phone's main camera (26 mm full-frame equivalent). */
