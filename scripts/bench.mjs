@@ -1,11 +1,12 @@
 // pnpm bench [name…]: runs each named benchmark in the package that owns it (all when none given).
 import { spawnSync } from 'node:child_process';
 
+// render: the mesh build in Node (web), then frame cost in Chromium (e2e's server and browser).
 const OWNERS = {
-  import: '@immichvr/bff',
-  bff: '@immichvr/bff',
-  worker: '@immichvr/bff',
-  render: '@immichvr/web',
+  import: ['@immichvr/bff'],
+  bff: ['@immichvr/bff'],
+  worker: ['@immichvr/bff'],
+  render: ['@immichvr/web', '@immichvr/e2e'],
 };
 const names = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = names.filter((n) => !(n in OWNERS));
@@ -14,6 +15,9 @@ if (unknown.length) {
   process.exit(2);
 }
 for (const name of names.length ? names : Object.keys(OWNERS)) {
-  const result = spawnSync('pnpm', ['--filter', OWNERS[name], 'bench', name], { stdio: 'inherit' });
-  if (result.status !== 0) process.exit(result.status ?? 1);
+  for (const owner of OWNERS[name]) {
+    const args = owner === '@immichvr/e2e' ? [] : [name];
+    const result = spawnSync('pnpm', ['--filter', owner, 'bench', ...args], { stdio: 'inherit' });
+    if (result.status !== 0) process.exit(result.status ?? 1);
+  }
 }

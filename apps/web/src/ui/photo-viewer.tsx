@@ -1,10 +1,11 @@
 import type { MediaDetail } from '@immichvr/shared';
-import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { addAfterEffect, addEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as THREE from 'three';
 import { api } from '../api/client';
 import { useMediaEvents } from '../api/use-media-events';
 import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { RollingSamples } from '../lib/frame-timing';
 import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
 
 /** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
@@ -31,6 +32,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     calls: 0,
     geometries: 0,
     textures: 0,
+    frameJsMs: 0,
+    frameIntervalMs: 0,
   });
   const pointer = useRef({ x: 0, y: 0 });
 
@@ -78,6 +81,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       data-draw-calls={stats.calls}
       data-geometries={stats.geometries}
       data-textures={stats.textures}
+      data-frame-js-ms={stats.frameJsMs}
+      data-frame-interval-ms={stats.frameIntervalMs}
       onPointerMove={(event) => {
         const box = event.currentTarget.getBoundingClientRect();
         pointer.current = {
@@ -183,19 +188,42 @@ interface RenderCounts {
   /** Geometries and textures alive on the GPU: they must not grow as photos are opened and closed. */
   geometries: number;
   textures: number;
+  /** Median JS time of a frame (every useFrame and the render call) and between frames, ms. */
+  frameJsMs: number;
+  frameIntervalMs: number;
 }
 
 function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
   const gl = useThree((s) => s.gl) as THREE.WebGLRenderer;
   const last = useRef('');
-  useFrame(() => {
-    const { triangles, calls } = gl.info.render;
-    const { geometries, textures } = gl.info.memory;
-    const key = `${triangles}/${calls}/${geometries}/${textures}`;
-    if (key !== last.current) {
-      last.current = key;
-      onStats({ triangles, calls, geometries, textures });
-    }
-  });
+  useEffect(() => {
+    // JS time per frame: from before the first frame callback to after the render call.
+    const js = new RollingSamples();
+    const intervals = new RollingSamples();
+    let started = 0;
+    let previous = 0;
+    const removeBefore = addEffect((now) => {
+      started = performance.now();
+      if (previous) intervals.push(now - previous);
+      previous = now;
+    });
+    const removeAfter = addAfterEffect(() => {
+      js.push(performance.now() - started);
+      const { triangles, calls } = gl.info.render;
+      const { geometries, textures } = gl.info.memory;
+      const frameJsMs = Math.round(js.percentile(50) * 10) / 10;
+      const frameIntervalMs = Math.round(intervals.percentile(50));
+      // Counts at once when they change; timings every tenth frame.
+      const key = `${triangles}/${calls}/${geometries}/${textures}`;
+      if (key !== last.current || js.count % 10 === 0) {
+        last.current = key;
+        onStats({ triangles, calls, geometries, textures, frameJsMs, frameIntervalMs });
+      }
+    });
+    return () => {
+      removeBefore();
+      removeAfter();
+    };
+  }, [gl, onStats]);
   return null;
 }
