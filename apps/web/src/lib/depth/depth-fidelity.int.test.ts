@@ -26,7 +26,7 @@ interface GroundTruthPhoto {
  * the exact depth and surface of every pixel. Ground truth is read with a different decoder (sharp)
  * and unprojected with the manifest's camera here, independently of the code under test.
  */
-describe('depth photos against the demo ground truth', () => {
+describe('depth photos against the demo ground truth', { timeout: 60_000 }, () => {
   let dataDir: string;
   let photos: GroundTruthPhoto[];
   let truthDir: string;
