@@ -68,7 +68,11 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     t = await createTestDatabase(engine);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-worker-'));
     const media = path.join(dataDir, 'library');
-    await writeTestJpeg(path.join(media, 'landscape.jpg'), { width: 1600, height: 1200 });
+    await writeTestJpeg(path.join(media, 'landscape.jpg'), {
+      width: 1600,
+      height: 1200,
+      focalLength35mm: 28,
+    });
     await writeTestJpeg(path.join(media, 'portrait.jpg'), {
       width: 900,
       height: 600,
@@ -163,6 +167,8 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     expect(second?.id).not.toBe(first?.id);
     expect(second?.file_path).not.toBe(first?.file_path);
     expect([second?.width, second?.height]).toEqual([691, 518]);
+    // The photo's field of view travels with its depth map, for the viewer to unproject with.
+    expect(second?.processing_params).toMatchObject({ focalLength35mm: 28 });
     await expect(stat(String(first?.file_path))).rejects.toThrow();
     await expect(stat(String(second?.file_path))).resolves.toBeTruthy();
   });

@@ -43,3 +43,17 @@ export function exifCaptureDate(exif: Buffer): Date | null {
     return null;
   }
 }
+
+/**
+ * The 35 mm-equivalent focal length from EXIF (FocalLengthIn35mmFilm), the field of view a depth
+ * photo is unprojected with; null when absent.
+ */
+export function exifFocalLength35mm(exif: Buffer | undefined): number | null {
+  if (!exif) return null;
+  try {
+    const value = Number(exifReader(exif).Photo?.FocalLengthIn35mmFilm);
+    return Number.isFinite(value) && value > 0 ? value : null;
+  } catch {
+    return null;
+  }
+}

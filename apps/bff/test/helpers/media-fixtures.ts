@@ -14,7 +14,13 @@ const run = promisify(execFile);
  */
 export async function writeTestJpeg(
   file: string,
-  options: { width: number; height: number; orientation?: number; seed?: number },
+  options: {
+    width: number;
+    height: number;
+    orientation?: number;
+    seed?: number;
+    focalLength35mm?: number;
+  },
 ): Promise<void> {
   const { width, height } = options;
   const pixels = Buffer.alloc(width * height * 3);
@@ -29,6 +35,8 @@ export async function writeTestJpeg(
   await mkdir(path.dirname(file), { recursive: true });
   let image = sharp(pixels, { raw: { width, height, channels: 3 } });
   if (options.orientation) image = image.withMetadata({ orientation: options.orientation });
+  if (options.focalLength35mm)
+    image = image.withExif({ IFD2: { FocalLengthIn35mmFilm: String(options.focalLength35mm) } });
   await image.jpeg({ quality: 90 }).toFile(file);
 }
 

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
 import sharp from 'sharp';
+import { exifFocalLength35mm } from '../../import/probe-photo';
 import { extractVideoFrame } from '../../storage/video-frame';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
@@ -89,6 +90,8 @@ export async function makeDepthMap(
       depthKind: 'relative-disparity',
       normalization: { rawMin, rawMax },
       source: source.mediaType === 'video' ? 'video-frame' : 'photo',
+      // The viewer unprojects with it (GET /api/media/:id → depthMap.focalLength35mm).
+      ...(image.focalLength35mm ? { focalLength35mm: image.focalLength35mm } : {}),
       estimator: estimator.describe(),
     },
     timings: { decodeMs: t1 - t0, estimateMs: t2 - t1, encodeMs: t3 - t2 },
@@ -98,7 +101,7 @@ export async function makeDepthMap(
 async function decodeUpright(
   source: DepthSource,
   options: { ffmpegPath: string; signal: AbortSignal },
-): Promise<RgbImage> {
+): Promise<RgbImage & { focalLength35mm: number | null }> {
   if (UNDECODABLE.has(source.mimeType))
     throw new DepthInputError(
       `${source.mimeType} cannot be decoded here (no HEVC decoder in the image library)`,
@@ -128,7 +131,12 @@ async function decodeUpright(
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width, height };
+    return {
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width,
+      height,
+      focalLength35mm: exifFocalLength35mm(meta.exif),
+    };
   } catch (error) {
     const message = (error as Error).message.replaceAll(source.file, 'the original');
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
