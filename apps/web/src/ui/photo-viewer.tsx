@@ -115,42 +115,29 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           ← Back
         </button>
         <span className="viewer-title">{item?.originalFilename ?? ''}</span>
-        <label>
-          Depth
-          <input
-            type="range"
-            min={DEPTH_PHOTO.depthStrength.min}
-            max={DEPTH_PHOTO.depthStrength.max}
-            step={0.05}
-            value={strength}
-            onChange={(e) => setStrength(Number(e.target.value))}
-            data-testid="depth-strength"
-          />
-        </label>
-        <label>
-          Size
-          <input
-            type="range"
-            min={0.5}
-            max={1.5}
-            step={0.05}
-            value={size}
-            onChange={(e) => setSize(Number(e.target.value))}
-            data-testid="photo-size"
-          />
-        </label>
-        <label>
-          Distance
-          <input
-            type="range"
-            min={DEPTH_PHOTO.placement.minDistanceMeters}
-            max={DEPTH_PHOTO.placement.maxDistanceMeters}
-            step={0.05}
-            value={distance}
-            onChange={(e) => setDistance(Number(e.target.value))}
-            data-testid="photo-distance"
-          />
-        </label>
+        <Slider
+          label="Depth"
+          testId="depth-strength"
+          value={strength}
+          onChange={setStrength}
+          {...DEPTH_PHOTO.depthStrength}
+        />
+        <Slider
+          label="Size"
+          testId="photo-size"
+          value={size}
+          onChange={setSize}
+          min={0.5}
+          max={1.5}
+        />
+        <Slider
+          label="Distance"
+          testId="photo-distance"
+          value={distance}
+          onChange={setDistance}
+          min={DEPTH_PHOTO.placement.minDistanceMeters}
+          max={DEPTH_PHOTO.placement.maxDistanceMeters}
+        />
         <span className="viewer-status" data-testid="viewer-status">
           {loadError
             ? `Could not open this photo: ${loadError}`
@@ -166,6 +153,30 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         </span>
       </div>
     </div>
+  );
+}
+
+function Slider(props: {
+  label: string;
+  testId: string;
+  value: number;
+  onChange: (value: number) => void;
+  min: number;
+  max: number;
+}) {
+  return (
+    <label>
+      {props.label}
+      <input
+        type="range"
+        min={props.min}
+        max={props.max}
+        step={0.05}
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+        data-testid={props.testId}
+      />
+    </label>
   );
 }
 
