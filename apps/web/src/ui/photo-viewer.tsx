@@ -120,7 +120,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           testId="depth-strength"
           value={strength}
           onChange={setStrength}
-          {...DEPTH_PHOTO.depthStrength}
+          min={DEPTH_PHOTO.depthStrength.min}
+          max={DEPTH_PHOTO.depthStrength.max}
         />
         <Slider
           label="Size"
