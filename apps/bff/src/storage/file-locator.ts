@@ -8,7 +8,7 @@ import {
   type MediaFileRow,
   type MediaSourceRow,
 } from '../db/queries/library.queries';
-import { HttpProblem, NotFoundError } from '../errors';
+import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 
 /** How long the list of media roots is reused (an import in another process adds one). */
@@ -68,7 +68,7 @@ export class FileLocator {
         id: row.id,
         path: row.file_path,
       });
-      throw new HttpProblem(404, 'Not Found', `the ${what} file is not available`);
+      throw new NotFoundError(`the ${what} file is not available`);
     }
     return file;
   }

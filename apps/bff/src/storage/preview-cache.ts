@@ -4,14 +4,13 @@ import path from 'node:path';
 import type { MediaType, PreviewSize } from '@immichvr/shared';
 import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
+import { UNDECODABLE_HERE } from '../import/sniff-media';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
 import { extractVideoFrame, VideoFrameError } from './video-frame';
 
 /** JPEG quality per preview size: thumbnails tolerate more compression than the viewer image. */
 const JPEG_QUALITY: Record<PreviewSize, number> = { 256: 78, 2048: 85 };
-/** Formats the prebuilt sharp cannot decode (no HEVC): answered 415 without trying. */
-const UNDECODABLE = new Set(['image/heic', 'image/heif']);
 
 export interface PreviewSource {
   id: string;
@@ -47,7 +46,7 @@ export class PreviewCache {
   async get(source: PreviewSource, size: PreviewSize): Promise<string> {
     const target = this.layout.previewFile(source.id, size);
     if (await isFile(target)) return target;
-    if (UNDECODABLE.has(source.mimeType))
+    if (UNDECODABLE_HERE.has(source.mimeType))
       throw new UnsupportedMediaTypeError(`no preview can be made of ${source.mimeType} here`);
     const pending = this.inFlight.get(target);
     if (pending) return pending;

@@ -42,6 +42,8 @@ export interface QueueRunnerOptions {
 
 /** Why a running job was stopped before it finished. */
 class JobStopped extends Error {}
+/** The worker is shutting down: the job goes back to the queue, its attempt not counted. */
+class ShuttingDown extends JobStopped {}
 /** The job was cancelled or taken back while its result was being recorded. */
 class NotOurs extends Error {}
 
@@ -75,8 +77,7 @@ export class QueueRunner {
     this.unlisten = await this.db
       .listen(MEDIA_EVENTS_CHANNEL, {
         onNotify: (payload) => {
-          if (payload.includes('"status" : "queued"') || payload.includes('"status":"queued"'))
-            this.wake?.();
+          if (isQueuedJobNotification(payload)) this.wake?.();
         },
       })
       .catch(() => undefined);
@@ -100,7 +101,7 @@ export class QueueRunner {
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), drainMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {
       for (const controller of this.active.values())
-        controller.abort(new JobStopped('worker shutting down'));
+        controller.abort(new ShuttingDown('worker shutting down'));
       await drained;
     }
     await this.unlisten?.();
@@ -206,7 +207,7 @@ export class QueueRunner {
     } catch (error) {
       if (controller.signal.aborted) {
         const reason = controller.signal.reason;
-        if (reason instanceof JobStopped && reason.message === 'worker shutting down')
+        if (reason instanceof ShuttingDown)
           await releaseJob(this.db, job.id, workerId).catch(() => {});
         logger.info('job stopped', { jobId: job.id, reason: String(reason?.message ?? reason) });
       } else {
@@ -233,5 +234,15 @@ export class QueueRunner {
       clearInterval(heartbeat);
       this.active.delete(job.id);
     }
+  }
+}
+
+/** Whether a media_events payload (04-media-events.sql) says a job became due. */
+function isQueuedJobNotification(payload: string): boolean {
+  try {
+    const event = JSON.parse(payload) as { kind?: unknown; status?: unknown };
+    return event.kind === 'queue' && event.status === 'queued';
+  } catch {
+    return false;
   }
 }

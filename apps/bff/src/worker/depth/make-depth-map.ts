@@ -4,13 +4,12 @@ import path from 'node:path';
 import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
 import sharp from 'sharp';
 import { exifFocalLength35mm } from '../../import/probe-photo';
+import { UNDECODABLE_HERE } from '../../import/sniff-media';
 import { extractVideoFrame } from '../../storage/video-frame';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
 /** Depth maps are at least this many pixels on their short edge (Depth Anything's 518). */
 export const DEPTH_SHORT_EDGE = 518;
-/** Formats the prebuilt sharp cannot decode (no HEVC). */
-const UNDECODABLE = new Set(['image/heic', 'image/heif']);
 
 export interface DepthSource {
   file: string;
@@ -102,7 +101,7 @@ async function decodeUpright(
   source: DepthSource,
   options: { ffmpegPath: string; signal: AbortSignal },
 ): Promise<RgbImage & { focalLength35mm: number | null }> {
-  if (UNDECODABLE.has(source.mimeType))
+  if (UNDECODABLE_HERE.has(source.mimeType))
     throw new DepthInputError(
       `${source.mimeType} cannot be decoded here (no HEVC decoder in the image library)`,
     );
