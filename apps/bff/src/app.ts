@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health.routes';
 import { mediaRoutes } from './routes/media.routes';
 import { openApiRoutes } from './routes/openapi.routes';
 import { queueRoutes } from './routes/queue.routes';
+import { timelineRoutes } from './routes/timeline.routes';
 import { webAppRoutes } from './routes/web-app.routes';
 
 function problem(
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   });
   app.route('/api/health', healthRoutes(deps.db));
   app.route('/api/media', mediaRoutes(deps));
+  app.route('/api/timeline', timelineRoutes(deps));
   app.route('/api/queue', queueRoutes(deps));
   app.route('/api/events', eventsRoutes(deps));
   app.route('/api/openapi.json', openApiRoutes(deps.version));

@@ -3,7 +3,9 @@ import {
   healthResponseSchema,
   mediaDetailSchema,
   mediaPageSchema,
+  monthEnd,
   problemSchema,
+  timelineSchema,
 } from '@immichvr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES } from './helpers/test-database';
@@ -149,6 +151,46 @@ describe.each(ENGINES)('the library API on %s', (engine) => {
       'item-1',
       'item-0',
     ]);
+  });
+
+  it('gives the timeline: items per month, newest first, under the same filters', async () => {
+    const timeline = async (query: string) => {
+      const res = await s.get(`/api/timeline?${query}`);
+      expect(res.status, query).toBe(200);
+      return timelineSchema.parse(await res.json());
+    };
+    const all = await timeline('');
+    expect(all.total).toBe(12);
+    expect(all.months).toEqual([
+      ...[10, 9, 8, 7, 6, 5, 4, 3, 2, 1].map((m) => ({
+        month: `2026-${String(m).padStart(2, '0')}`,
+        count: 1,
+      })),
+      { month: '2025-01', count: 2 },
+    ]);
+    expect((await timeline('type=video')).months).toEqual([
+      { month: '2026-08', count: 1 },
+      { month: '2026-04', count: 1 },
+      { month: '2025-01', count: 1 },
+    ]);
+    expect(await timeline('status=failed')).toEqual({
+      total: 1,
+      months: [{ month: '2026-02', count: 1 }],
+    });
+    const bad = await s.get('/api/timeline?hasDepth=maybe');
+    expect(bad.status).toBe(400);
+  });
+
+  it('starts a page at a month: `before` lists from the newest item earlier than it', async () => {
+    const june = await page(`limit=3&before=${monthEnd('2026-06')}`);
+    expect(names(june)).toEqual(['item-5', 'item-4', 'item-3']);
+    const rest = await page(`limit=3&before=${monthEnd('2026-06')}&cursor=${june.nextCursor}`);
+    expect(names(rest)).toEqual(['item-2', 'item-1', 'item-0']);
+    // An item taken exactly at the boundary belongs to the later month.
+    expect(names(await page('limit=1&before=2026-06-15T00:00:00.000Z'))).toEqual(['item-4']);
+    const bad = await s.get('/api/media?before=yesterday');
+    expect(bad.status).toBe(400);
+    expect(problemSchema.parse(await bad.json()).detail).toMatch(/before/);
   });
 
   it('keeps a cursor stable while items are added before it', async () => {

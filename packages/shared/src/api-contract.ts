@@ -16,6 +16,7 @@ import {
   queueSummarySchema,
   reprocessRequestSchema,
 } from './queue';
+import { libraryFilterQuerySchema, timelineSchema } from './timeline';
 
 type Body =
   | { kind: 'json'; schema: z.ZodType }
@@ -68,6 +69,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     summary: 'A page of the library, newest capture first (keyset cursor)',
     query: mediaListQuerySchema,
     responses: { 200: { description: 'a page', body: json(mediaPageSchema) } },
+    problems: [400],
+  },
+  {
+    method: 'get',
+    path: '/api/timeline',
+    summary: 'How many items each month holds, newest first (the gallery layout and scrubber)',
+    query: libraryFilterQuerySchema,
+    responses: { 200: { description: 'the months', body: json(timelineSchema) } },
     problems: [400],
   },
   {

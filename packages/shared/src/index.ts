@@ -7,3 +7,4 @@ export * from './media';
 export * from './openapi';
 export * from './problem';
 export * from './queue';
+export * from './timeline';

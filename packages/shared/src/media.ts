@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { disparityEncodingSchema } from './depth-encoding';
 import { DEPTH_MAP_FORMATS, MEDIA_TYPES, PROCESSING_STATUSES } from './enums';
+import { libraryFilterQuerySchema } from './timeline';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -74,10 +75,6 @@ export const mediaPageSchema = z.object({
 });
 export type MediaPage = z.infer<typeof mediaPageSchema>;
 
-const booleanQuery = z
-  .enum(['true', 'false'], { error: 'must be true or false' })
-  .transform((v) => v === 'true');
-
 /** A page size query value: 1–200, default `fallback`. */
 export function limitQuery(fallback: number) {
   return z.coerce
@@ -91,12 +88,11 @@ export function limitQuery(fallback: number) {
 /** An opaque cursor from a previous page. */
 export const cursorQuery = z.string().min(1).max(512);
 
-export const mediaListQuerySchema = z.object({
+export const mediaListQuerySchema = libraryFilterQuerySchema.extend({
   limit: limitQuery(50),
   cursor: cursorQuery.optional(),
-  type: z.enum(MEDIA_TYPES).optional(),
-  status: z.enum(PROCESSING_STATUSES).optional(),
-  hasDepth: booleanQuery.optional(),
+  /** Start with the newest item taken strictly before this instant (ignored with a cursor). */
+  before: timestamp.optional(),
 });
 export type MediaListQuery = z.infer<typeof mediaListQuerySchema>;
 

@@ -4,14 +4,17 @@ import {
   disparityEncodingSchema,
   type MediaDetail,
   type MediaItem,
+  type LibraryFilterQuery,
   type MediaListQuery,
   type MediaPage,
   mediaUrls,
   PREVIEW_SIZES,
+  type Timeline,
 } from '@immichvr/shared';
 import type { Database, Queryable } from '../db/database';
 import type { MediaStatusRow } from '../db/queries/events.queries';
 import {
+  countLibraryByMonth,
   deleteMediaItem,
   findMediaDetail,
   type LibraryRow,
@@ -22,12 +25,20 @@ import { NotFoundError } from '../errors';
 import { type DataLayout, isInside } from '../storage/data-layout';
 import { decodeCursor, encodeCursor } from './cursor';
 
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
 export async function getLibraryPage(db: Queryable, query: MediaListQuery): Promise<MediaPage> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
+  // `before` alone: every item taken strictly earlier (the nil UUID sorts below every id).
+  const start = after
+    ? { sortAt: after.at, id: after.id }
+    : query.before
+      ? { sortAt: new Date(query.before), id: NIL_UUID }
+      : null;
   const rows = await listLibraryPage(
     db,
     query.limit + 1,
-    after ? { sortAt: after.at, id: after.id } : null,
+    start,
     { mediaType: query.type, status: query.status, hasDepth: query.hasDepth },
   );
   const page = rows.slice(0, query.limit);
@@ -39,6 +50,17 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
         ? encodeCursor({ at: last.sort_at, id: last.media_id })
         : null,
   };
+}
+
+/** How many items each month holds under the gallery's filters, newest month first. */
+export async function getTimeline(db: Queryable, query: LibraryFilterQuery): Promise<Timeline> {
+  const rows = await countLibraryByMonth(db, {
+    mediaType: query.type,
+    status: query.status,
+    hasDepth: query.hasDepth,
+  });
+  const months = rows.map((r) => ({ month: r.month, count: Number(r.count) }));
+  return { total: months.reduce((sum, m) => sum + m.count, 0), months };
 }
 
 export async function getMediaDetail(db: Queryable, id: string): Promise<MediaDetail> {

@@ -90,6 +90,26 @@ export async function listLibraryPage(
   return rows;
 }
 
+/** Items per calendar month (UTC) under a filter, newest month first. */
+export async function countLibraryByMonth(
+  db: Queryable,
+  filter: LibraryFilter = {},
+): Promise<Array<{ month: string; count: string }>> {
+  const { rows } = await db.query<{ month: string; count: string }>(
+    `SELECT to_char(date_trunc('month', sort_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
+       count(*) AS count
+     FROM media_processing_status
+     WHERE ($1::media_type IS NULL OR media_type = $1::media_type)
+       AND ($2::processing_status IS NULL OR processing_status = $2::processing_status)
+       AND ($3::boolean IS NULL OR (depth_map_id IS NOT NULL) = $3::boolean)
+     GROUP BY 1
+     ORDER BY 1 DESC`,
+    [filter.mediaType ?? null, filter.status ?? null, filter.hasDepth ?? null],
+    { prepareAs: 'count_library_by_month' },
+  );
+  return rows;
+}
+
 export interface MediaDetailRow extends LibraryRow {
   depth_map_params: Record<string, unknown> | null;
   mime_type: string;
