@@ -3,8 +3,12 @@ import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 const PORT = 21371;
-/** A fresh data folder per run: the app starts empty, renders the demo library and serves it. */
-const DATA_DIR = path.join(os.tmpdir(), `immichvr-e2e-${process.pid}`);
+/**
+ * A fresh data folder per run: the app starts empty, renders the demo library and serves it.
+ * Set once by the runner; its workers inherit it (specs that touch files read it).
+ */
+process.env.IMMICHVR_E2E_DATA_DIR ??= path.join(os.tmpdir(), `immichvr-e2e-${process.pid}`);
+const DATA_DIR = process.env.IMMICHVR_E2E_DATA_DIR;
 
 export default defineConfig({
   testDir: './specs',

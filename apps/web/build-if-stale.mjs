@@ -15,6 +15,7 @@ const sources = [
   'index.html',
   'vite.config.ts',
   'precompress.ts',
+  'xr-profiles.ts',
   'package.json',
   '../../packages/shared/src',
 ].map((p) => newest(path.join(here, p)));

@@ -53,6 +53,13 @@ function bandShift(
   return best;
 }
 
+/** Jumps to the month with the scrubber and opens the photo. */
+async function openFromGallery(page: Page, month: string, name: string) {
+  await page.goto('/');
+  await page.locator(`[data-testid=scrubber-month][data-month="${month}"]`).click();
+  await page.getByRole('button', { name }).first().click();
+}
+
 async function lean(page: Page, canvas: Locator, fraction: number) {
   const box = await canvas.boundingBox();
   if (!box) throw new Error('no canvas');
@@ -63,8 +70,7 @@ async function lean(page: Page, canvas: Locator, fraction: number) {
 
 test('a demo photo opens in 3D: drawn, within budget, with real parallax', async ({ page }) => {
   test.setTimeout(120_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: '2026-06-02-room.jpg' }).first().click();
+  await openFromGallery(page, '2026-06', '2026-06-02-room.jpg');
   const viewer = page.getByTestId('photo-viewer');
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
   await expect(page.getByTestId('viewer-status')).toContainText('ground-truth');
@@ -108,8 +114,7 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   request,
 }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: '2026-07-04-room-square.jpg' }).first().click();
+  await openFromGallery(page, '2026-07', '2026-07-04-room-square.jpg');
   const viewer = page.getByTestId('photo-viewer');
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
   await expect(page.getByTestId('viewer-status')).toContainText('ground-truth');

@@ -1,42 +1,145 @@
-import { lazy, Suspense, useCallback, useState } from 'react';
-import { useLibrary } from './api/use-library';
-import { LibraryGrid } from './ui/library-grid';
+import type { MediaItem } from '@immichvr/shared';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { apiGallerySource } from './api/gallery-source';
+import { useMediaEvents } from './api/use-media-events';
+import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from './lib/gallery/gallery-filter';
+import { GalleryStore } from './lib/gallery/gallery-store';
+import { useGalleryVersion } from './lib/gallery/use-gallery-store';
+import { GalleryView } from './ui/gallery-view';
+import { SettingsDialog } from './ui/settings-dialog';
+import { useVrSupport, VrButton } from './ui/vr-entry';
+import { getXrStoreLazy } from './xr/xr-store-lazy';
 
-// three.js and the 3D view load only when a photo is opened.
+// three.js, the 3D view and the headset scene load only when needed.
 const PhotoViewer = lazy(() =>
   import('./ui/photo-viewer').then((m) => ({ default: m.PhotoViewer })),
 );
+const VrStage = lazy(() => import('./xr/vr-stage'));
+
+/** Library changes (uploads, deletes) arriving together reload the timeline once. */
+const RELOAD_DEBOUNCE_MS = 400;
 
 export function App() {
-  const library = useLibrary();
+  const gallery = useMemo(() => new GalleryStore(apiGallerySource), []);
+  useGalleryVersion(gallery);
   const [openId, setOpenId] = useState<string | null>(null);
-  const items = library.status === 'ready' ? library.items : [];
+  const [lastOpen, setLastOpen] = useState<string | null>(null);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [presenting, setPresenting] = useState(false);
+  const [vrReady, setVrReady] = useState(false);
+  const support = useVrSupport();
+  const markVrReady = useCallback(() => setVrReady(true), []);
+
+  useEffect(() => {
+    void gallery.reload();
+  }, [gallery]);
+  const reloadTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const reloadSoon = useCallback(() => {
+    clearTimeout(reloadTimer.current);
+    reloadTimer.current = setTimeout(() => void gallery.reload(), RELOAD_DEBOUNCE_MS);
+  }, [gallery]);
+  useMediaEvents({
+    onStatus: (event) => gallery.applyStatus(event),
+    onLibraryChange: reloadSoon,
+    onResync: reloadSoon,
+  });
+
+  const open = useCallback((item: MediaItem) => setOpenId(item.id), []);
+  const close = useCallback(() => {
+    setOpenId((id) => {
+      setLastOpen(id);
+      return null;
+    });
+  }, []);
   const step = useCallback(
     (direction: -1 | 1) => {
-      const at = items.findIndex((i) => i.id === openId);
-      const next = items[at + direction];
-      if (next) setOpenId(next.id);
+      if (!openId) return;
+      void gallery.neighbour(openId, direction).then((next) => next && setOpenId(next.id));
     },
-    [items, openId],
+    [gallery, openId],
   );
+  const setFilter = useCallback(
+    (filter: GalleryFilter) => void gallery.setFilter(filter),
+    [gallery],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '?' && !openId) setSettingsOpen((s) => !s);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openId]);
+
   return (
-    <main>
-      {openId && (
+    <main className="app">
+      <header className="app-header">
+        <div>
+          <h1>ImmichVR</h1>
+          <p>Your photo library in depth.</p>
+        </div>
+        <nav className="filters" aria-label="Filter">
+          {GALLERY_FILTERS.map((f) => (
+            <button
+              key={f}
+              type="button"
+              aria-pressed={gallery.filter === f}
+              onClick={() => setFilter(f)}
+              data-testid={`filter-${f}`}
+            >
+              {FILTER_LABELS[f]}
+            </button>
+          ))}
+        </nav>
+        <div className="header-actions">
+          <VrButton
+            support={support}
+            ready={vrReady}
+            presenting={presenting}
+            onEnter={() => void getXrStoreLazy().then((s) => s.enterVR())}
+          />
+          <button
+            type="button"
+            onClick={() => setSettingsOpen((s) => !s)}
+            data-testid="open-settings"
+          >
+            Settings &amp; controls
+          </button>
+        </div>
+      </header>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+      {presenting && (
+        <div className="in-vr" data-testid="in-vr">
+          In VR: the gallery is in the headset.{' '}
+          <button
+            type="button"
+            onClick={() => void getXrStoreLazy().then((s) => s.getState().session?.end())}
+            data-testid="exit-vr"
+          >
+            Exit VR
+          </button>
+        </div>
+      )}
+      <GalleryView store={gallery} onOpen={open} reveal={openId ? null : lastOpen} />
+      {openId && !presenting && (
         <Suspense fallback={<p data-testid="viewer-loading">Opening…</p>}>
-          <PhotoViewer id={openId} onClose={() => setOpenId(null)} onStep={step} />
+          <PhotoViewer id={openId} onClose={close} onStep={step} />
         </Suspense>
       )}
-      <header>
-        <h1>ImmichVR</h1>
-        <p>Your photo library in depth.</p>
-      </header>
-      {library.status === 'loading' && <p data-testid="library-loading">Loading the library…</p>}
-      {library.status === 'error' && (
-        <p role="alert" data-testid="library-error">
-          The library could not be loaded: {library.message}
-        </p>
+      {support.state === 'supported' && (
+        <Suspense fallback={null}>
+          <VrStage
+            gallery={gallery}
+            openId={openId}
+            onOpen={open}
+            onClose={close}
+            onStep={step}
+            onFilter={setFilter}
+            onPresenting={setPresenting}
+            onReady={markVrReady}
+          />
+        </Suspense>
       )}
-      {library.status === 'ready' && <LibraryGrid items={library.items} onOpen={setOpenId} />}
     </main>
   );
 }

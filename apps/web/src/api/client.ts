@@ -5,7 +5,12 @@ import {
   type MediaPage,
   mediaDetailSchema,
   mediaPageSchema,
+  monthEnd,
   problemSchema,
+  type QueueItem,
+  queueItemSchema,
+  type Timeline,
+  timelineSchema,
 } from '@immichvr/shared';
 import type { z } from 'zod';
 
@@ -18,8 +23,17 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
-  const response = await fetch(url);
+async function getJson<S extends z.ZodType>(
+  url: string,
+  schema: S,
+  init?: RequestInit,
+): Promise<z.infer<S>> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw new ApiError(0, 'the server could not be reached');
+  }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const problem = problemSchema.safeParse(body);
@@ -33,10 +47,31 @@ async function getJson<S extends z.ZodType>(url: string, schema: S): Promise<z.i
 
 export const api = {
   health: (): Promise<HealthResponse> => getJson('/api/health', healthResponseSchema),
-  mediaPage: (cursor?: string, limit = 100): Promise<MediaPage> =>
+  timeline: (filter: Record<string, string>): Promise<Timeline> =>
+    getJson(`/api/timeline?${new URLSearchParams(filter)}`, timelineSchema),
+  /** A page of one month, newest first (`before` the month's end), or the page after `cursor`. */
+  monthPage: (
+    filter: Record<string, string>,
+    month: string,
+    cursor: string | null,
+    limit: number,
+  ): Promise<MediaPage> =>
     getJson(
-      `/api/media?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      `/api/media?${new URLSearchParams({
+        ...filter,
+        limit: String(limit),
+        ...(cursor ? { cursor } : { before: monthEnd(month) }),
+      })}`,
       mediaPageSchema,
     ),
   mediaDetail: (id: string): Promise<MediaDetail> => getJson(`/api/media/${id}`, mediaDetailSchema),
+  /** Queues the item for a new depth map, first in line (joins a job already waiting). */
+  reprocess: (id: string): Promise<QueueItem> =>
+    getJson(`/api/media/${id}/reprocess`, queueItemSchema, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ priority: 1 }),
+    }),
+  cancel: (queueId: string): Promise<QueueItem> =>
+    getJson(`/api/queue/${queueId}/cancel`, queueItemSchema, { method: 'POST' }),
 };

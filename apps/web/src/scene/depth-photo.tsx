@@ -15,6 +15,8 @@ export type DepthPhotoState = 'loading' | 'flat' | '3d' | 'error';
 export interface DepthPhotoStatus {
   state: DepthPhotoState;
   triangles: number;
+  /** The depth map shown in 3D (null while flat). */
+  depthMapId: string | null;
   error?: string;
 }
 
@@ -43,6 +45,7 @@ function layerGeometry(layer: LayerBuffers): THREE.BufferGeometry {
 }
 
 interface Shape {
+  depthMapId: string;
   mesh: ReadyDepthMesh;
   foreground: THREE.BufferGeometry;
   background: THREE.BufferGeometry;
@@ -108,6 +111,7 @@ export function DepthPhoto({
     loadDepthMesh(depthUrl, facts, abort.signal).then(
       (mesh) =>
         setIncoming({
+          depthMapId: facts.id,
           mesh,
           foreground: layerGeometry(mesh.foreground),
           background: layerGeometry(mesh.background),
@@ -152,9 +156,10 @@ export function DepthPhoto({
         ? '3d'
         : 'flat';
   const triangles = shape ? shape.mesh.triangles : 2;
+  const depthMapId = state === '3d' && shape ? shape.depthMapId : null;
   useEffect(() => {
-    onStatus?.({ state, triangles, ...(error ? { error } : {}) });
-  }, [state, triangles, error, onStatus]);
+    onStatus?.({ state, triangles, depthMapId, ...(error ? { error } : {}) });
+  }, [state, triangles, depthMapId, error, onStatus]);
 
   // Placement: the reference depth's plane at the viewing distance, ~50° wide.
   const aspect = (item.height ?? 3) / (item.width ?? 4);

@@ -1,12 +1,11 @@
-import type { MediaDetail } from '@immichvr/shared';
 import { addAfterEffect, addEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type * as THREE from 'three';
-import { api } from '../api/client';
-import { useMediaEvents } from '../api/use-media-events';
+import { useMediaDetail } from '../api/use-media-detail';
 import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
 import { RollingSamples } from '../lib/frame-timing';
 import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
+import { PhotoInfoPanel } from './photo-info-panel';
 
 /** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
 const POINTER_PARALLAX_METERS = 0.15;
@@ -23,9 +22,12 @@ interface Props {
  * step. Loading and errors are shown, never a blank.
  */
 export function PhotoViewer({ id, onClose, onStep }: Props) {
-  const [item, setItem] = useState<MediaDetail | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [status, setStatus] = useState<DepthPhotoStatus>({ state: 'loading', triangles: 0 });
+  const { item, error: loadError } = useMediaDetail(id);
+  const [status, setStatus] = useState<DepthPhotoStatus>({
+    state: 'loading',
+    triangles: 0,
+    depthMapId: null,
+  });
   const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
   const [stats, setStats] = useState<RenderCounts>({
     triangles: 0,
@@ -37,28 +39,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   });
   const pointer = useRef({ x: 0, y: 0 });
 
-  const [revision, setRevision] = useState(0);
   const [size, setSize] = useState(1);
   const [distance, setDistance] = useState<number>(DEPTH_PHOTO.placement.distanceMeters);
-  useEffect(() => {
-    let live = true;
-    void revision; // fetched again for each newer depth map announced
-    api.mediaDetail(id).then(
-      (detail) => live && setItem(detail),
-      (error: Error) => live && setLoadError(error.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [id, revision]);
-  // A new depth map for this photo (reprocessed anywhere) is fetched and swapped in, in place.
-  useMediaEvents(
-    (event) => {
-      if (event.mediaId === id && event.depthMap && event.depthMap.id !== item?.depthMap?.id)
-        setRevision((r) => r + 1);
-    },
-    () => setRevision((r) => r + 1),
-  );
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -77,6 +59,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       className="viewer"
       data-testid="photo-viewer"
       data-state={loadError ? 'error' : status.state}
+      data-media-id={id}
+      data-depth-map-id={status.depthMapId ?? ''}
       data-triangles={stats.triangles}
       data-draw-calls={stats.calls}
       data-geometries={stats.geometries}
@@ -110,9 +94,26 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           />
         )}
       </Canvas>
+      {item && <PhotoInfoPanel item={item} />}
       <div className="viewer-bar">
         <button type="button" onClick={onClose} data-testid="viewer-back">
           ← Back
+        </button>
+        <button
+          type="button"
+          onClick={() => onStep?.(-1)}
+          data-testid="viewer-prev"
+          aria-label="Previous"
+        >
+          ◀
+        </button>
+        <button
+          type="button"
+          onClick={() => onStep?.(1)}
+          data-testid="viewer-next"
+          aria-label="Next"
+        >
+          ▶
         </button>
         <span className="viewer-title">{item?.originalFilename ?? ''}</span>
         <Slider

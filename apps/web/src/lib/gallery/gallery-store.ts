@@ -1,0 +1,203 @@
+import {
+  type MediaItem,
+  type MediaPage,
+  type MediaStatusEvent,
+  mediaUrls,
+  monthOf,
+  type Timeline,
+  type TimelineMonth,
+} from '@immichvr/shared';
+import type { GalleryFilter } from './gallery-filter';
+
+/** Where the store gets the library from (the API in the app, tables in tests). */
+export interface GallerySource {
+  timeline(filter: GalleryFilter): Promise<Timeline>;
+  /** A page of one month, newest first; `cursor` continues a previous page. */
+  monthPage(filter: GalleryFilter, month: string, cursor: string | null): Promise<MediaPage>;
+}
+
+export type TimelineState =
+  | { state: 'loading' }
+  | { state: 'error'; message: string }
+  | { state: 'ready'; months: TimelineMonth[]; total: number };
+
+interface MonthItems {
+  items: MediaItem[];
+  nextCursor: string | null;
+  complete: boolean;
+  loading: boolean;
+  /** How far this month is wanted (index within the month, exclusive). */
+  wanted: number;
+  error?: string;
+}
+
+/** Items fetched per request: one screenful or so. */
+const PAGE_SIZE = 120;
+
+/**
+ * The gallery's data: the timeline (items per month) at once, then only the months — and only
+ * as far into a month — as the view needs, in pages. Live status events update items in place.
+ * React reads it through `subscribe`/`version` (useSyncExternalStore).
+ */
+export class GalleryStore {
+  filter: GalleryFilter = 'all';
+  timeline: TimelineState = { state: 'loading' };
+  version = 0;
+  private months = new Map<string, MonthItems>();
+  private firstIndex = new Map<string, number>();
+  private listeners = new Set<() => void>();
+  private generation = 0;
+
+  constructor(private readonly source: GallerySource) {}
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+  getVersion = (): number => this.version;
+
+  private changed(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+
+  setFilter(filter: GalleryFilter): Promise<void> {
+    this.filter = filter;
+    this.timeline = { state: 'loading' };
+    return this.reload();
+  }
+
+  /** Loads the timeline again (new or deleted items, a missed event); loaded months are refetched as they are wanted. */
+  async reload(): Promise<void> {
+    const generation = ++this.generation;
+    const wanted = [...this.months].map(([month, m]) => [month, m.wanted] as const);
+    this.changed();
+    try {
+      const timeline = await this.source.timeline(this.filter);
+      if (generation !== this.generation) return;
+      this.timeline = { state: 'ready', months: timeline.months, total: timeline.total };
+      this.months.clear();
+      this.firstIndex.clear();
+      let index = 0;
+      for (const { month, count } of timeline.months) {
+        this.firstIndex.set(month, index);
+        index += count;
+      }
+      this.changed();
+      for (const [month, upTo] of wanted) this.wantMonth(month, upTo);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      this.timeline = { state: 'error', message: (error as Error).message };
+      this.changed();
+    }
+  }
+
+  /** The item at a position of the whole (filtered) library, when loaded. */
+  itemAt(month: string, indexInMonth: number): MediaItem | undefined {
+    return this.months.get(month)?.items[indexInMonth];
+  }
+
+  monthError(month: string): string | undefined {
+    return this.months.get(month)?.error;
+  }
+
+  /** Asks for a month's items up to `upTo` (exclusive); loads pages until they are there. */
+  wantMonth(month: string, upTo: number): void {
+    if (this.timeline.state !== 'ready' || !this.firstIndex.has(month)) return;
+    let entry = this.months.get(month);
+    if (!entry) {
+      entry = { items: [], nextCursor: null, complete: false, loading: false, wanted: 0 };
+      this.months.set(month, entry);
+    }
+    entry.wanted = Math.max(entry.wanted, upTo);
+    if (entry.loading || entry.complete || entry.items.length >= entry.wanted) return;
+    if (entry.error) entry.error = undefined;
+    void this.loadMore(month, entry, this.generation);
+  }
+
+  private async loadMore(month: string, entry: MonthItems, generation: number): Promise<void> {
+    entry.loading = true;
+    try {
+      while (!entry.complete && entry.items.length < entry.wanted) {
+        const page = await this.source.monthPage(this.filter, month, entry.nextCursor);
+        if (generation !== this.generation) return;
+        // A page may run into the next month: this month ends there.
+        const own = page.items.filter((i) => monthOf(i.capturedAt ?? i.uploadedAt) === month);
+        entry.items.push(...own);
+        entry.nextCursor = page.nextCursor;
+        entry.complete = !page.nextCursor || own.length < page.items.length;
+        this.changed();
+      }
+    } catch (error) {
+      if (generation !== this.generation) return;
+      entry.error = (error as Error).message;
+      this.changed();
+    } finally {
+      entry.loading = false;
+    }
+  }
+
+  /** Where an item is, when loaded: its month and index within the month and the library. */
+  locate(id: string): { month: string; indexInMonth: number; index: number } | undefined {
+    for (const [month, entry] of this.months) {
+      const indexInMonth = entry.items.findIndex((i) => i.id === id);
+      if (indexInMonth >= 0)
+        return { month, indexInMonth, index: (this.firstIndex.get(month) ?? 0) + indexInMonth };
+    }
+    return undefined;
+  }
+
+  /** The next (+1) or previous (−1) item in the library, loading the next month when needed. */
+  async neighbour(id: string, direction: -1 | 1): Promise<MediaItem | undefined> {
+    if (this.timeline.state !== 'ready') return undefined;
+    const at = this.locate(id);
+    if (!at) return undefined;
+    const months = this.timeline.months;
+    let m = months.findIndex((x) => x.month === at.month);
+    let index = at.indexInMonth + direction;
+    while (m >= 0 && m < months.length) {
+      const { month, count } = months[m] as TimelineMonth;
+      if (index >= 0 && index < count) {
+        const item = await this.loaded(month, index);
+        if (item) return item;
+      }
+      m += direction;
+      const next = months[m];
+      index = direction > 0 ? 0 : (next?.count ?? 0) - 1;
+    }
+    return undefined;
+  }
+
+  private async loaded(month: string, index: number): Promise<MediaItem | undefined> {
+    this.wantMonth(month, index + 1);
+    for (let tries = 0; tries < 200; tries++) {
+      const entry = this.months.get(month);
+      const item = entry?.items[index];
+      if (item || !entry || entry.complete || entry.error) return item;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return undefined;
+  }
+
+  /** A live status event: the item's state, attempts, error and depth map change in place. */
+  applyStatus(event: MediaStatusEvent): void {
+    for (const entry of this.months.values()) {
+      const index = entry.items.findIndex((i) => i.id === event.mediaId);
+      if (index < 0) continue;
+      const item = entry.items[index] as MediaItem;
+      entry.items[index] = {
+        ...item,
+        processingStatus: event.status,
+        processingAttempts: event.attempts,
+        lastError: event.lastError,
+        queueId: event.queueId,
+        depthMap: event.depthMap,
+        urls: mediaUrls(item.id, event.depthMap?.id ?? null),
+      };
+      this.changed();
+      return;
+    }
+  }
+}
+
+export { PAGE_SIZE as GALLERY_PAGE_SIZE };

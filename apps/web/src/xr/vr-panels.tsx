@@ -1,0 +1,238 @@
+import type { MediaDetail } from '@immichvr/shared';
+import { useCallback, useSyncExternalStore } from 'react';
+import { describeReprocess, isActive, type ReprocessState } from '../api/use-reprocess';
+import { CONTROL_MAP } from '../lib/control-map';
+import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { formatBytes, formatDateTime, monthTitle } from '../lib/gallery/format';
+import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from '../lib/gallery/gallery-filter';
+import { FOVEATION_LABELS, XR_SETTING_CHOICES, xrSettings } from '../lib/xr-settings';
+import { CanvasPanel } from './ui/canvas-panel';
+import { PANEL_COLORS, type PanelPainter } from './ui/panel-painter';
+import { VR_LAYOUT } from './vr-layout';
+
+export type SidePanel = 'help' | 'settings' | null;
+
+/** Under the wall: filters, scrolling and month jumps, help, settings, exit. */
+export function GalleryToolbar(props: {
+  filter: GalleryFilter;
+  month: string | undefined;
+  side: SidePanel;
+  onPress: (action: string) => void;
+}) {
+  const { filter, month, side } = props;
+  const paint = useCallback(
+    (p: PanelPainter) => {
+      for (const [i, f] of GALLERY_FILTERS.entries())
+        p.button(`filter:${f}`, FILTER_LABELS[f], 24 + i * 272, 24, 256, 84, {
+          active: f === filter,
+        });
+      p.button('page-up', '▲', 24, 132, 120, 84, { size: 36 });
+      p.button('month-prev', '◀ Newer', 160, 132, 220, 84);
+      p.text(month ? monthTitle(month) : '', 390 + 170, 174, {
+        size: 34,
+        bold: true,
+        align: 'center',
+        maxWidth: 330,
+      });
+      p.button('month-next', 'Older ▶', 740, 132, 220, 84);
+      p.button('page-down', '▼', 976, 132, 120, 84, { size: 36 });
+      p.button('help', 'Help', 1130, 132, 110, 84, { active: side === 'help' });
+      p.button('settings', '⚙', 1256, 132, 120, 84, { active: side === 'settings', size: 36 });
+      p.button('exit-vr', 'Exit VR', 24, 240, 1352, 76);
+    },
+    [filter, month, side],
+  );
+  const { position, tilt, width } = VR_LAYOUT.toolbar;
+  return (
+    <CanvasPanel
+      name="toolbar"
+      widthMeters={width}
+      pixels={[1400, 340]}
+      paint={paint}
+      onPress={props.onPress}
+      position={position}
+      rotation={[tilt, 0, 0]}
+    />
+  );
+}
+
+/** The control map, as the help panel. */
+export function HelpPanel({ onPress }: { onPress: (action: string) => void }) {
+  const paint = useCallback((p: PanelPainter) => {
+    p.text('Controls', 32, 50, { size: 40, bold: true });
+    p.button('close-side', 'Close', 800, 18, 190, 68);
+    let y = 120;
+    for (const row of CONTROL_MAP) {
+      p.text(row.action, 32, y, { size: 27, bold: true });
+      p.text(`Controller: ${row.controller}   ·   Hand: ${row.hand}`, 32, y + 36, {
+        size: 24,
+        color: PANEL_COLORS.muted,
+      });
+      y += 88;
+    }
+  }, []);
+  return <SidePanelMesh name="help" paint={paint} onPress={onPress} height={680} />;
+}
+
+const useSettings = () => useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
+
+/** Frame rate, resolution and foveation, in one place (the page's settings edit the same). */
+export function SettingsPanel({ onPress }: { onPress: (action: string) => void }) {
+  const settings = useSettings();
+  const paint = useCallback(
+    (p: PanelPainter) => {
+      p.text('Headset settings', 32, 50, { size: 40, bold: true });
+      p.button('close-side', 'Close', 800, 18, 190, 68);
+      p.text('Frame rate', 32, 140, { size: 28 });
+      for (const [i, r] of XR_SETTING_CHOICES.frameRate.entries())
+        p.button(`set:frameRate:${r}`, `${r} Hz`, 330 + i * 170, 104, 150, 72, {
+          active: settings.frameRate === r,
+        });
+      p.text('Resolution', 32, 250, { size: 28 });
+      for (const [i, r] of XR_SETTING_CHOICES.framebufferScale.entries())
+        p.button(`set:framebufferScale:${r}`, `${r}×`, 330 + i * 165, 214, 150, 72, {
+          active: settings.framebufferScale === r,
+        });
+      p.text('applies when you next enter VR', 330, 312, { size: 22, color: PANEL_COLORS.muted });
+      p.text('Foveation', 32, 380, { size: 28 });
+      for (const [i, r] of XR_SETTING_CHOICES.galleryFoveation.entries())
+        p.button(
+          `set:galleryFoveation:${r}`,
+          FOVEATION_LABELS[r] ?? String(r),
+          330 + i * 165,
+          344,
+          150,
+          72,
+          { active: settings.galleryFoveation === r },
+        );
+      p.text('at most low while a photo is open', 330, 442, {
+        size: 22,
+        color: PANEL_COLORS.muted,
+      });
+    },
+    [settings],
+  );
+  return <SidePanelMesh name="settings" paint={paint} onPress={onPress} height={480} />;
+}
+
+/** Applies a `set:<key>:<value>` press from the settings panel. */
+export function applySettingPress(action: string): boolean {
+  const [kind, key, value] = action.split(':');
+  if (kind !== 'set' || !key || value === undefined) return false;
+  xrSettings.set({ [key]: Number(value) });
+  return true;
+}
+
+function SidePanelMesh(props: {
+  name: string;
+  paint: (p: PanelPainter) => void;
+  onPress: (action: string) => void;
+  height: number;
+}) {
+  const { position, yaw, width } = VR_LAYOUT.sidePanel;
+  return (
+    <CanvasPanel
+      name={props.name}
+      widthMeters={width}
+      pixels={[1024, props.height]}
+      paint={props.paint}
+      onPress={props.onPress}
+      position={position}
+      rotation={[0, yaw, 0]}
+    />
+  );
+}
+
+const PHASE_COLORS: Record<string, string> = {
+  pending: PANEL_COLORS.queued,
+  queued: PANEL_COLORS.queued,
+  requesting: PANEL_COLORS.queued,
+  processing: PANEL_COLORS.processing,
+  failed: PANEL_COLORS.failed,
+  completed: PANEL_COLORS.accent,
+};
+
+/** Beside an open photo: its facts, depth strength, Reprocess depth with live progress, navigation. */
+export function PhotoPanel(props: {
+  item: MediaDetail | null;
+  loadError: string | null;
+  depthState: string;
+  strength: number;
+  reprocess: ReprocessState;
+  onPress: (action: string, fraction: number) => void;
+}) {
+  const { item, loadError, depthState, strength, reprocess } = props;
+  const paint = useCallback(
+    (p: PanelPainter) => {
+      if (!item) {
+        p.text(loadError ? `Could not open: ${loadError}` : 'Opening…', 32, 50, {
+          size: 32,
+          color: loadError ? PANEL_COLORS.failed : PANEL_COLORS.text,
+        });
+        p.button('back', 'Back', 32, 620, 300, 84);
+        return;
+      }
+      p.text(item.originalFilename, 32, 48, { size: 38, bold: true, maxWidth: 960 });
+      p.text(
+        `${item.capturedAt ? formatDateTime(item.capturedAt) : 'date unknown'} · ${item.width ?? '?'} × ${item.height ?? '?'} · ${formatBytes(item.fileSizeBytes)}`,
+        32,
+        98,
+        { size: 26, color: PANEL_COLORS.muted },
+      );
+      p.text(
+        item.depthMap
+          ? `Depth: ${item.depthMap.modelName ?? 'unknown model'}, ${formatDateTime(item.depthMap.generatedAt)}`
+          : 'No depth map yet',
+        32,
+        140,
+        { size: 26, color: PANEL_COLORS.muted },
+      );
+      p.text(
+        depthState === '3d' ? 'Depth' : depthState === 'error' ? 'Shown flat' : 'Depth (loading)',
+        32,
+        206,
+        { size: 28 },
+      );
+      p.button('strength-down', '−', 230, 172, 80, 68, { size: 36 });
+      p.slider(
+        'strength',
+        'Depth strength',
+        326,
+        186,
+        500,
+        40,
+        strength / DEPTH_PHOTO.depthStrength.max,
+      );
+      p.button('strength-up', '+', 842, 172, 80, 68, { size: 36 });
+      const active = isActive(reprocess.phase);
+      p.button('reprocess', 'Reprocess depth', 32, 270, 440, 84, { disabled: active });
+      p.button('cancel', 'Cancel', 490, 270, 220, 84, {
+        disabled: !active || reprocess.phase === 'requesting',
+      });
+      p.paragraph(describeReprocess(reprocess) || ' ', 32, 392, 960, {
+        size: 28,
+        color: PHASE_COLORS[reprocess.phase] ?? PANEL_COLORS.muted,
+        maxLines: 3,
+      });
+      if (reprocess.history.length)
+        p.text(reprocess.history.join(' → '), 32, 510, { size: 24, color: PANEL_COLORS.muted });
+      p.button('prev', '◀ Prev', 32, 580, 220, 84);
+      p.button('back', 'Back', 270, 580, 220, 84);
+      p.button('next', 'Next ▶', 508, 580, 220, 84);
+      p.button('help', 'Help', 746, 580, 220, 84);
+    },
+    [item, loadError, depthState, strength, reprocess],
+  );
+  const { offset, tilt, width } = VR_LAYOUT.photoPanel;
+  return (
+    <CanvasPanel
+      name="photo"
+      widthMeters={width}
+      pixels={[1024, 690]}
+      paint={paint}
+      onPress={props.onPress}
+      position={offset}
+      rotation={[tilt, 0, 0]}
+    />
+  );
+}

@@ -1,0 +1,105 @@
+import { useFrame, useThree } from '@react-three/fiber';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import * as THREE from 'three';
+import { useMediaDetail } from '../api/use-media-detail';
+import { useReprocess } from '../api/use-reprocess';
+import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
+import { VR_LAYOUT } from './vr-layout';
+import { PhotoPanel } from './vr-panels';
+import { xrMirror } from './xr-mirror';
+
+const STRENGTH_STEP = 0.1;
+const clamp = (v: number) =>
+  Math.min(DEPTH_PHOTO.depthStrength.max, Math.max(DEPTH_PHOTO.depthStrength.min, v));
+
+interface Props {
+  id: string;
+  onAction: (action: string) => void;
+}
+
+/**
+ * An open photo in the headset: the depth photo placed in front of where the head was when it
+ * opened (facing the same way), its panel below, within arm's reach.
+ */
+export function VrPhoto({ id, onAction }: Props) {
+  const { item, error } = useMediaDetail(id);
+  const { state: reprocess, reprocess: startReprocess, cancel } = useReprocess(item);
+  const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
+  const [status, setStatus] = useState<DepthPhotoStatus>({
+    state: 'loading',
+    triangles: 0,
+    depthMapId: null,
+  });
+  const camera = useThree((s) => s.camera);
+  const anchor = useRef<THREE.Group>(null);
+  const placed = useRef(false);
+
+  // Placed once, on the first frame the head pose is known.
+  useFrame(() => {
+    const group = anchor.current;
+    if (!group || placed.current) return;
+    const head = new THREE.Vector3();
+    camera.getWorldPosition(head);
+    const forward = new THREE.Vector3(0, 0, -1).applyQuaternion(
+      camera.getWorldQuaternion(new THREE.Quaternion()),
+    );
+    const yaw = Math.atan2(-forward.x, -forward.z);
+    group.position.set(head.x, head.y > 0.5 ? head.y : VR_LAYOUT.eyeHeight, head.z);
+    group.rotation.set(0, yaw, 0);
+    placed.current = true;
+  });
+
+  useEffect(() => {
+    xrMirror.setState({
+      'open-id': id,
+      'depth-state': status.state,
+      'depth-map-id': status.depthMapId,
+      'reprocess-phase': reprocess.phase,
+      'reprocess-history': reprocess.history.join(' '),
+      'reprocess-error': reprocess.error,
+      'depth-strength': strength.toFixed(2),
+    });
+  }, [id, status, reprocess, strength]);
+  useEffect(
+    () => () =>
+      xrMirror.setState({
+        'open-id': null,
+        'depth-state': null,
+        'depth-map-id': null,
+        'reprocess-phase': null,
+        'reprocess-history': null,
+        'reprocess-error': null,
+      }),
+    [],
+  );
+
+  const onPress = useCallback(
+    (action: string, fraction: number) => {
+      if (action === 'strength') setStrength(clamp(fraction * DEPTH_PHOTO.depthStrength.max));
+      else if (action === 'strength-down') setStrength((s) => clamp(s - STRENGTH_STEP));
+      else if (action === 'strength-up') setStrength((s) => clamp(s + STRENGTH_STEP));
+      else if (action === 'reprocess') void startReprocess();
+      else if (action === 'cancel') void cancel();
+      else onAction(action);
+    },
+    [startReprocess, cancel, onAction],
+  );
+  const onStatus = useCallback((s: DepthPhotoStatus) => setStatus(s), []);
+
+  return (
+    <group ref={anchor}>
+      {item && (
+        <DepthPhoto key={item.id} item={item} depthStrength={strength} onStatus={onStatus} />
+      )}
+      <PhotoPanel
+        item={item}
+        loadError={error}
+        depthState={status.state}
+        strength={strength}
+        reprocess={reprocess}
+        onPress={onPress}
+      />
+    </group>
+  );
+}

@@ -1,0 +1,143 @@
+import type { MediaItem } from '@immichvr/shared';
+import { useThree } from '@react-three/fiber';
+import { useXR } from '@react-three/xr';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { GalleryFilter } from '../lib/gallery/gallery-filter';
+import type { GalleryStore } from '../lib/gallery/gallery-store';
+import { layoutTimeline } from '../lib/gallery/timeline-layout';
+import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import { foveationFor, xrSettings } from '../lib/xr-settings';
+import { useVrControls, type VrActions } from './vr-controls';
+import { type GalleryScroll, VrGallery } from './vr-gallery';
+import { VR_LAYOUT } from './vr-layout';
+import {
+  applySettingPress,
+  GalleryToolbar,
+  HelpPanel,
+  SettingsPanel,
+  type SidePanel,
+} from './vr-panels';
+import { VrPhoto } from './vr-photo';
+import { xrMirror } from './xr-mirror';
+
+const G = VR_LAYOUT.gallery;
+
+export interface VrSceneProps {
+  gallery: GalleryStore;
+  openId: string | null;
+  onOpen: (item: MediaItem) => void;
+  onClose: () => void;
+  onStep: (direction: -1 | 1) => void;
+  onFilter: (filter: GalleryFilter) => void;
+}
+
+function layoutOf(gallery: GalleryStore) {
+  const t = gallery.timeline;
+  return t.state === 'ready'
+    ? layoutTimeline(t.months, { columns: G.columns, headerHeight: G.header, rowHeight: G.pitch })
+    : null;
+}
+
+/** Moves the wall to the start of the next (+1, older) or previous (−1) month. */
+function jumpMonth(gallery: GalleryStore, scroll: GalleryScroll, direction: -1 | 1) {
+  const l = layoutOf(gallery);
+  if (!l) return;
+  const index = l.blocks.findLastIndex((b) => b.top <= scroll.target + 0.01);
+  const block = l.blocks[Math.max(0, Math.min(l.blocks.length - 1, index + direction))];
+  if (block) scroll.target = block.top;
+}
+
+/** Everything shown in the headset: the gallery wall and its toolbar, or an open photo. */
+export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: VrSceneProps) {
+  useGalleryVersion(gallery);
+  const session = useXR((s) => s.session);
+  const gl = useThree((s) => s.gl);
+  const scroll = useRef<GalleryScroll>({ position: 0, target: 0 });
+  const [side, setSide] = useState<SidePanel>(null);
+  const [month, setMonth] = useState<string | undefined>();
+  const settings = useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
+
+  // Frame rate and foveation follow the settings (and whether a photo is open) live.
+  useEffect(() => {
+    if (
+      session?.supportedFrameRates &&
+      Array.from(session.supportedFrameRates).includes(settings.frameRate)
+    )
+      void session.updateTargetFrameRate?.(settings.frameRate).catch(() => undefined);
+  }, [session, settings.frameRate]);
+  useEffect(() => {
+    try {
+      gl.xr.setFoveation(foveationFor(settings, openId !== null));
+    } catch {
+      // Not every runtime has fixed foveation.
+    }
+    xrMirror.setState({ foveation: foveationFor(settings, openId !== null) });
+  }, [gl, settings, openId]);
+  useEffect(() => {
+    xrMirror.setState({ mode: openId ? 'photo' : 'gallery', filter: gallery.filter, side });
+  }, [openId, gallery.filter, side]);
+
+  const act = useCallback(
+    (action: string) => {
+      if (applySettingPress(action)) return;
+      if (action.startsWith('filter:')) {
+        scroll.current = { position: 0, target: 0 };
+        onFilter(action.slice('filter:'.length) as GalleryFilter);
+      } else if (action === 'page-up') scroll.current.target -= G.viewHeight * 0.75;
+      else if (action === 'page-down') scroll.current.target += G.viewHeight * 0.75;
+      else if (action === 'month-prev') jumpMonth(gallery, scroll.current, -1);
+      else if (action === 'month-next') jumpMonth(gallery, scroll.current, 1);
+      else if (action === 'help') setSide((s) => (s === 'help' ? null : 'help'));
+      else if (action === 'settings') setSide((s) => (s === 'settings' ? null : 'settings'));
+      else if (action === 'close-side') setSide(null);
+      else if (action === 'back') onClose();
+      else if (action === 'prev') onStep(-1);
+      else if (action === 'next') onStep(1);
+      else if (action === 'exit-vr') void session?.end();
+    },
+    [gallery, onClose, onStep, onFilter, session],
+  );
+
+  const actions = useRef<VrActions>({
+    scroll: () => {},
+    step: () => {},
+    back: () => {},
+    help: () => {},
+  });
+  actions.current = {
+    scroll: (amount, delta) => {
+      if (!openId) scroll.current.target += amount * G.scrollSpeed * delta;
+    },
+    step: (direction) => openId && onStep(direction),
+    back: () => (side ? setSide(null) : openId && onClose()),
+    help: () => setSide((s) => (s === 'help' ? null : 'help')),
+  };
+  useVrControls(actions);
+
+  // The toolbar's month label follows the scroll (checked a few times a second).
+  useEffect(() => {
+    const timer = setInterval(() => {
+      const l = layoutOf(gallery);
+      const current = l?.blocks.findLast((b) => b.top <= scroll.current.position + 0.01)?.month;
+      setMonth((m) => (m === current ? m : current));
+    }, 250);
+    return () => clearInterval(timer);
+  }, [gallery]);
+
+  return (
+    <>
+      <color attach="background" args={['#101014']} />
+      <ambientLight intensity={1} />
+      {openId ? (
+        <VrPhoto id={openId} onAction={act} />
+      ) : (
+        <>
+          <VrGallery store={gallery} scroll={scroll} onOpen={onOpen} />
+          <GalleryToolbar filter={gallery.filter} month={month} side={side} onPress={act} />
+        </>
+      )}
+      {side === 'help' && <HelpPanel onPress={act} />}
+      {side === 'settings' && !openId && <SettingsPanel onPress={act} />}
+    </>
+  );
+}
