@@ -1,12 +1,16 @@
 // pnpm bench [name…]: runs each named benchmark in the package that owns it (all when none given).
 import { spawnSync } from 'node:child_process';
 
+/** The Playwright bench file of each benchmark that runs in Chromium. */
+const BROWSER_BENCHES = { render: 'bench/render-frame.bench.ts', web: 'bench/web.bench.ts' };
+
 // render: the mesh build in Node (web), then frame cost in Chromium (e2e's server and browser).
 const OWNERS = {
   import: ['@immichvr/bff'],
   bff: ['@immichvr/bff'],
   worker: ['@immichvr/bff'],
   render: ['@immichvr/web', '@immichvr/e2e'],
+  web: ['@immichvr/e2e'],
 };
 const names = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = names.filter((n) => !(n in OWNERS));
@@ -16,7 +20,7 @@ if (unknown.length) {
 }
 for (const name of names.length ? names : Object.keys(OWNERS)) {
   for (const owner of OWNERS[name]) {
-    const args = owner === '@immichvr/e2e' ? [] : [name];
+    const args = owner === '@immichvr/e2e' ? [BROWSER_BENCHES[name]] : [name];
     const result = spawnSync('pnpm', ['--filter', owner, 'bench', ...args], { stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
   }

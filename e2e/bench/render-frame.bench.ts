@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 test('frame cost with a depth photo open', async ({ page }) => {
   await page.goto('/');
   for (const name of ['2026-06-02-room.jpg', '2026-10-09-courtyard.jpg']) {
+    await page.locator(`[data-testid=scrubber-month][data-month="${name.slice(0, 7)}"]`).click();
     await page.getByRole('button', { name }).first().click();
     const viewer = page.getByTestId('photo-viewer');
     await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 90_000 });

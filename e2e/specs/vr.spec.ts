@@ -63,6 +63,11 @@ test('VR with controllers: scroll, open a photo, reprocess it from the panel, ex
     .evaluateAll((els) => els.map((e) => e.dataset.id));
   expect(nowTiles).not.toEqual(firstTiles);
 
+  // The month list beside the wall jumps to a month.
+  await selectTarget(page, panelButton(page, 'scrubber', 'scrub:2026-09'));
+  await settled(page);
+  await expect(state).toHaveAttribute('data-month', '2026-09');
+
   // Point at a photo and pull the trigger: it opens in 3D.
   const photo = page
     .getByTestId('xr-tile')

@@ -1,7 +1,10 @@
 import type { MediaItem } from '@immichvr/shared';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiGallerySource } from './api/gallery-source';
+import { prefetchMediaDetail } from './api/use-media-detail';
 import { useMediaEvents } from './api/use-media-events';
+import { prefetchDepth } from './lib/depth/depth-prefetch';
+import { prepareDepthMesh } from './lib/depth/load-depth-mesh';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from './lib/gallery/gallery-filter';
 import { GalleryStore } from './lib/gallery/gallery-store';
 import { useGalleryVersion } from './lib/gallery/use-gallery-store';
@@ -44,7 +47,21 @@ export function App() {
     onResync: reloadSoon,
   });
 
-  const open = useCallback((item: MediaItem) => setOpenId(item.id), []);
+  const open = useCallback((item: MediaItem) => {
+    performance.mark('gallery:select');
+    // Everything the 3D view needs starts now, side by side: the detail, the depth map (then its
+    // mesh, in the worker) and the large preview — while the view itself is being created.
+    prefetchDepth(item.urls.depth);
+    new Image().src = item.urls.previewLarge;
+    prefetchMediaDetail(item.id).then(
+      (detail) =>
+        detail.urls.depth &&
+        detail.depthMap &&
+        prepareDepthMesh(detail.urls.depth, detail.depthMap),
+      () => undefined, // the view shows the error when it asks again
+    );
+    setOpenId(item.id);
+  }, []);
   const close = useCallback(() => {
     setOpenId((id) => {
       setLastOpen(id);

@@ -2,9 +2,9 @@ import { rm } from 'node:fs/promises';
 import {
   type DepthMapSummary,
   disparityEncodingSchema,
+  type LibraryFilterQuery,
   type MediaDetail,
   type MediaItem,
-  type LibraryFilterQuery,
   type MediaListQuery,
   type MediaPage,
   mediaUrls,
@@ -35,12 +35,11 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
     : query.before
       ? { sortAt: new Date(query.before), id: NIL_UUID }
       : null;
-  const rows = await listLibraryPage(
-    db,
-    query.limit + 1,
-    start,
-    { mediaType: query.type, status: query.status, hasDepth: query.hasDepth },
-  );
+  const rows = await listLibraryPage(db, query.limit + 1, start, {
+    mediaType: query.type,
+    status: query.status,
+    hasDepth: query.hasDepth,
+  });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {

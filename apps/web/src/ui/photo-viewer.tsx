@@ -79,6 +79,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         data-testid="photo-canvas"
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
         gl={{ preserveDrawingBuffer: true, antialias: true }}
+        onCreated={() => performance.mark('viewer:canvas-created')}
       >
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />

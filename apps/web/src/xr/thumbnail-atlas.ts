@@ -3,6 +3,7 @@ import { SlotAllocator } from '../lib/gallery/slot-allocator';
 
 /** 8 × 8 slots of 256 px: one 2048² texture (~22 MB with mipmaps) however large the library. */
 export const ATLAS = { slotsPerSide: 8, slotPixels: 256 } as const;
+export const ATLAS_TEXTURE_NAME = 'gallery-thumbnail-atlas';
 const MAX_LOADS = 6;
 
 interface Load {
@@ -38,6 +39,7 @@ export class ThumbnailAtlas {
     ctx.fillStyle = '#292a30';
     ctx.fillRect(0, 0, size, size);
     this.texture = new THREE.CanvasTexture(blank);
+    this.texture.name = ATLAS_TEXTURE_NAME;
     this.texture.colorSpace = THREE.SRGBColorSpace;
     this.texture.minFilter = THREE.LinearMipmapLinearFilter;
     this.texture.anisotropy = 4;

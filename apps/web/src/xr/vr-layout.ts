@@ -12,6 +12,13 @@ export const VR_LAYOUT = {
     scrollSpeed: 1.6,
   },
   toolbar: { position: [0, 0.66, -1.25] as [number, number, number], tilt: -0.55, width: 0.82 },
+  /** The month list beside the wall (a scrubber): this many months around the one in view. */
+  scrubber: {
+    position: [1.2, 1.38, -1.75] as [number, number, number],
+    yaw: -0.55,
+    width: 0.34,
+    months: 13,
+  },
   sidePanel: { position: [-1.05, 1.3, -1.35] as [number, number, number], yaw: 0.65, width: 0.56 },
   photoPanel: { offset: [0, -0.5, -0.82] as [number, number, number], tilt: -0.5, width: 0.56 },
   /** Eye height used until the headset reports one. */

@@ -56,6 +56,54 @@ export function GalleryToolbar(props: {
   );
 }
 
+/** Beside the wall: the months around the one in view, newest first; select one to jump there. */
+export function MonthScrubber(props: {
+  months: string[];
+  current: string | undefined;
+  onPress: (action: string) => void;
+}) {
+  const { months, current } = props;
+  const { position, yaw, width, months: shown } = VR_LAYOUT.scrubber;
+  const paint = useCallback(
+    (p: PanelPainter) => {
+      const at = Math.max(0, months.indexOf(current ?? ''));
+      const first = Math.max(0, Math.min(months.length - shown, at - Math.floor(shown / 2)));
+      p.button('scrub:first', '▲ Newest', 20, 16, 560, 64, { disabled: at === 0 });
+      months.slice(first, first + shown).forEach((month, i) => {
+        const title = monthTitle(month);
+        const newYear = i === 0 || months[first + i - 1]?.slice(0, 4) !== month.slice(0, 4);
+        p.button(
+          `scrub:${month}`,
+          newYear ? title : (title.split(' ')[0] ?? title),
+          20,
+          92 + i * 68,
+          560,
+          60,
+          {
+            active: month === current,
+            size: 26,
+          },
+        );
+      });
+      p.button('scrub:last', '▼ Oldest', 20, 92 + shown * 68 + 8, 560, 64, {
+        disabled: at === months.length - 1,
+      });
+    },
+    [months, current, shown],
+  );
+  return (
+    <CanvasPanel
+      name="scrubber"
+      widthMeters={width}
+      pixels={[600, 92 + shown * 68 + 88]}
+      paint={paint}
+      onPress={props.onPress}
+      position={position}
+      rotation={[0, yaw, 0]}
+    />
+  );
+}
+
 /** The control map, as the help panel. */
 export function HelpPanel({ onPress }: { onPress: (action: string) => void }) {
   const paint = useCallback((p: PanelPainter) => {

@@ -1,7 +1,7 @@
 import type { MediaItem } from '@immichvr/shared';
 import { useThree } from '@react-three/fiber';
 import { useXR } from '@react-three/xr';
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { GalleryFilter } from '../lib/gallery/gallery-filter';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
 import { layoutTimeline } from '../lib/gallery/timeline-layout';
@@ -14,10 +14,12 @@ import {
   applySettingPress,
   GalleryToolbar,
   HelpPanel,
+  MonthScrubber,
   SettingsPanel,
   type SidePanel,
 } from './vr-panels';
 import { VrPhoto } from './vr-photo';
+import { VrStats } from './vr-stats';
 import { xrMirror } from './xr-mirror';
 
 const G = VR_LAYOUT.gallery;
@@ -47,6 +49,19 @@ function jumpMonth(gallery: GalleryStore, scroll: GalleryScroll, direction: -1 |
   if (block) scroll.target = block.top;
 }
 
+/** Moves the wall to a month (`first`, `last` or YYYY-MM). */
+function scrubTo(gallery: GalleryStore, scroll: GalleryScroll, target: string) {
+  const l = layoutOf(gallery);
+  if (!l) return;
+  const block =
+    target === 'first'
+      ? l.blocks[0]
+      : target === 'last'
+        ? l.blocks.at(-1)
+        : l.blocks.find((b) => b.month === target);
+  if (block) scroll.target = block.top;
+}
+
 /** Everything shown in the headset: the gallery wall and its toolbar, or an open photo. */
 export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: VrSceneProps) {
   useGalleryVersion(gallery);
@@ -56,6 +71,8 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
   const [side, setSide] = useState<SidePanel>(null);
   const [month, setMonth] = useState<string | undefined>();
   const settings = useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
+  const timelineMonths = gallery.timeline.state === 'ready' ? gallery.timeline.months : null;
+  const monthKeys = useMemo(() => timelineMonths?.map((m) => m.month) ?? [], [timelineMonths]);
 
   // Frame rate and foveation follow the settings (and whether a photo is open) live.
   useEffect(() => {
@@ -93,6 +110,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
       else if (action === 'back') onClose();
       else if (action === 'prev') onStep(-1);
       else if (action === 'next') onStep(1);
+      else if (action.startsWith('scrub:')) scrubTo(gallery, scroll.current, action.slice(6));
       else if (action === 'exit-vr') void session?.end();
     },
     [gallery, onClose, onStep, onFilter, session],
@@ -128,12 +146,16 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
     <>
       <color attach="background" args={['#101014']} />
       <ambientLight intensity={1} />
+      <VrStats />
       {openId ? (
         <VrPhoto id={openId} onAction={act} />
       ) : (
         <>
           <VrGallery store={gallery} scroll={scroll} onOpen={onOpen} />
           <GalleryToolbar filter={gallery.filter} month={month} side={side} onPress={act} />
+          {gallery.timeline.state === 'ready' && gallery.timeline.months.length > 1 && (
+            <MonthScrubber months={monthKeys} current={month} onPress={act} />
+          )}
         </>
       )}
       {side === 'help' && <HelpPanel onPress={act} />}

@@ -1,4 +1,5 @@
 import type { DepthMapFacts } from './depth-mesh-from-png';
+import { takePrefetchedDepth } from './depth-prefetch';
 
 export interface LayerBuffers {
   positions: Float32Array;
@@ -45,15 +46,45 @@ function meshWorker(): Worker {
   return worker;
 }
 
-/** Fetches a depth map and builds its mesh in a Web Worker. */
-export async function loadDepthMesh(
+async function fetchDepth(url: string, signal: AbortSignal): Promise<ArrayBuffer> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`the depth map could not be loaded (HTTP ${response.status})`);
+  return response.arrayBuffer();
+}
+
+/** Meshes being built ahead of being shown (a photo just selected), by depth map URL. */
+const prepared = new Map<string, Promise<ReadyDepthMesh>>();
+
+/**
+ * Starts building a depth map's mesh now, before a view asks for it: selecting a photo then
+ * overlaps the meshing with creating the 3D view. The next `loadDepthMesh` of the URL takes it.
+ */
+export function prepareDepthMesh(url: string, facts: DepthMapFacts): void {
+  if (prepared.has(url)) return;
+  const mesh = buildDepthMesh(url, facts, new AbortController().signal);
+  mesh.catch(() => prepared.delete(url));
+  prepared.set(url, mesh);
+  while (prepared.size > 2) prepared.delete(prepared.keys().next().value as string);
+}
+
+/** A depth map's mesh: the one prepared ahead, or fetched (or prefetched) and built in a Web Worker. */
+export function loadDepthMesh(
   url: string,
   facts: DepthMapFacts,
   signal: AbortSignal,
 ): Promise<ReadyDepthMesh> {
-  const response = await fetch(url, { signal });
-  if (!response.ok) throw new Error(`the depth map could not be loaded (HTTP ${response.status})`);
-  const bytes = await response.arrayBuffer();
+  const ready = prepared.get(url);
+  prepared.delete(url);
+  return ready ?? buildDepthMesh(url, facts, signal);
+}
+
+async function buildDepthMesh(
+  url: string,
+  facts: DepthMapFacts,
+  signal: AbortSignal,
+): Promise<ReadyDepthMesh> {
+  const bytes = await (takePrefetchedDepth(url) ?? fetchDepth(url, signal));
+  signal.throwIfAborted();
   const id = nextId++;
   const result = await new Promise<DepthMeshResult>((resolve) => {
     pending.set(id, resolve);
