@@ -63,7 +63,8 @@ export function MonthScrubber(props: {
   onPress: (action: string) => void;
 }) {
   const { months, current } = props;
-  const { position, yaw, width, months: shown } = VR_LAYOUT.scrubber;
+  const { position, yaw, width } = VR_LAYOUT.scrubber;
+  const shown = Math.min(VR_LAYOUT.scrubber.months, months.length);
   const paint = useCallback(
     (p: PanelPainter) => {
       const at = Math.max(0, months.indexOf(current ?? ''));
