@@ -1,8 +1,11 @@
 import os from 'node:os';
 import type { Database } from './db/database';
 import type { Logger } from './logger';
+import type { AccessPolicy } from './security/access';
 import { DepthAccessRecorder } from './services/depth-access.service';
+import { DeviceSessions } from './services/device-sessions.service';
 import { MediaEvents } from './services/media-events.service';
+import { PairingCodes } from './services/pairing.service';
 import type { UploadOptions } from './services/upload.service';
 import { type DataLayout, dataLayout } from './storage/data-layout';
 import { FileLocator } from './storage/file-locator';
@@ -23,6 +26,9 @@ export interface AppDeps {
   /** The built web app; not served when undefined (API-only tests). */
   webDistDir?: string | undefined;
   version: string;
+  /** Who may use the app: anyone (loopback) or paired devices and API_TOKEN (LAN). */
+  access: AccessPolicy;
+  pairing: PairingCodes;
 }
 
 export interface AppConfig {
@@ -33,6 +39,15 @@ export interface AppConfig {
   previewConcurrency?: number;
   heartbeatMs?: number;
   webDistDir?: string;
+  /** LAN mode: pairing required; `announceCode` shows a new pairing code to the person at the terminal. */
+  lan?: {
+    apiToken: string | undefined;
+    announceCode: (code: string, expiresAt: Date) => void;
+    /** Requests from this machine need no pairing (default true; tests turn it off). */
+    trustLoopback?: boolean;
+    /** How long a checked session is trusted before the database is asked again (default 5 s). */
+    sessionCacheMs?: number;
+  };
 }
 
 export const APP_VERSION = '0.1.0';
@@ -47,6 +62,14 @@ export async function createAppDeps(
   const events = new MediaEvents(db, logger);
   await events.start();
   const depthAccess = new DepthAccessRecorder(db, logger);
+  const access: AccessPolicy = config.lan
+    ? {
+        mode: 'paired',
+        sessions: new DeviceSessions(db, config.lan.sessionCacheMs),
+        apiToken: config.lan.apiToken,
+        trustLoopback: config.lan.trustLoopback ?? true,
+      }
+    : { mode: 'open' };
   return {
     db,
     logger,
@@ -62,6 +85,8 @@ export async function createAppDeps(
     heartbeatMs: config.heartbeatMs ?? 15_000,
     webDistDir: config.webDistDir,
     version: APP_VERSION,
+    access,
+    pairing: new PairingCodes(config.lan?.announceCode ?? (() => {})),
     async close() {
       await depthAccess.close();
       await events.stop();

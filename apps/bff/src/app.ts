@@ -2,14 +2,18 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AppDeps } from './app-deps';
 import { isDatabaseUnavailable } from './db/database';
-import { HttpProblem } from './errors';
+import { HttpProblem, TooManyRequestsError } from './errors';
 import { eventsRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
 import { mediaRoutes } from './routes/media.routes';
 import { openApiRoutes } from './routes/openapi.routes';
+import { pairingRoutes } from './routes/pairing.routes';
 import { queueRoutes } from './routes/queue.routes';
+import { sessionsRoutes } from './routes/sessions.routes';
 import { timelineRoutes } from './routes/timeline.routes';
 import { webAppRoutes } from './routes/web-app.routes';
+import { accessControl } from './security/access';
+import { securityHeaders } from './security/security-headers';
 
 function problem(
   status: number,
@@ -42,9 +46,13 @@ export function createApp(deps: AppDeps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+  app.use(securityHeaders());
+  app.use(accessControl(deps.access));
+  app.route('/', pairingRoutes(deps, deps.pairing, deps.access));
   app.route('/api/health', healthRoutes(deps.db));
   app.route('/api/media', mediaRoutes(deps));
   app.route('/api/timeline', timelineRoutes(deps));
+  app.route('/api/sessions', sessionsRoutes(deps));
   app.route('/api/queue', queueRoutes(deps));
   app.route('/api/events', eventsRoutes(deps));
   app.route('/api/openapi.json', openApiRoutes(deps.version));
@@ -53,8 +61,12 @@ export function createApp(deps: AppDeps) {
 
   app.notFound(() => problem(404, 'Not Found'));
   app.onError((error, c) => {
-    if (error instanceof HttpProblem)
-      return problem(error.status, error.title, error.message, error.extensions);
+    if (error instanceof HttpProblem) {
+      const response = problem(error.status, error.title, error.message, error.extensions);
+      if (error instanceof TooManyRequestsError)
+        response.headers.set('Retry-After', String(error.retryAfterSeconds));
+      return response;
+    }
     if (isDatabaseUnavailable(error)) {
       deps.logger.warn('database unavailable', { path: c.req.path, error: String(error) });
       const response = problem(

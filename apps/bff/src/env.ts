@@ -63,6 +63,20 @@ const envSchema = z.object({
     .min(100, 'must be at least 100')
     .default(120_000),
   DEMO_LIBRARY: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
+  HTTPS_PORT: portSchema.default(21443),
+  TLS_CERT: z.string().trim().optional(),
+  TLS_KEY: z.string().trim().optional(),
+  API_TOKEN: z
+    .string()
+    .trim()
+    .min(24, 'must be at least 24 characters (e.g. openssl rand -hex 24)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  MAX_IMAGE_PIXELS: z.coerce
+    .number({ error: 'must be a number of pixels' })
+    .int('must be a whole number')
+    .min(1_000_000, 'must be at least 1000000')
+    .default(200_000_000),
 });
 
 export type Env = {
@@ -92,6 +106,15 @@ export type Env = {
   depthModelPath: string | undefined;
   /** auto: create the demo library on first start of an empty embedded library. */
   demoLibrary: 'auto' | 'off';
+  /** HTTPS port on the LAN (`--lan`); PORT then redirects to it. */
+  httpsPort: number;
+  /** The user's certificate and key; unset = one generated in DATA_DIR/tls. */
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  /** Bearer token for scripts on the LAN (Authorization: Bearer …). */
+  apiToken: string | undefined;
+  /** Images larger than this are refused before they are decoded (decompression bombs). */
+  maxImagePixels: number;
 };
 
 export class EnvError extends Error {
@@ -114,6 +137,8 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   const e = result.data;
+  if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY))
+    throw new EnvError('Invalid TLS_CERT/TLS_KEY: give both, or neither (see .env.example)');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -132,5 +157,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
       ? path.resolve(invocationDir(source), e.DEPTH_MODEL_PATH)
       : undefined,
     demoLibrary: e.DEMO_LIBRARY,
+    httpsPort: e.HTTPS_PORT,
+    tlsCert: e.TLS_CERT ? path.resolve(invocationDir(source), e.TLS_CERT) : undefined,
+    tlsKey: e.TLS_KEY ? path.resolve(invocationDir(source), e.TLS_KEY) : undefined,
+    apiToken: e.API_TOKEN,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
   };
 }

@@ -53,3 +53,25 @@ export class ServiceUnavailableError extends HttpProblem {
     super(503, 'Service Unavailable', detail);
   }
 }
+
+export class UnauthorizedError extends HttpProblem {
+  constructor(detail: string) {
+    super(401, 'Unauthorized', detail);
+  }
+}
+
+export class ForbiddenError extends HttpProblem {
+  constructor(detail: string) {
+    super(403, 'Forbidden', detail);
+  }
+}
+
+/** 429 with Retry-After (seconds). */
+export class TooManyRequestsError extends HttpProblem {
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'Too Many Requests', detail);
+  }
+}

@@ -5,8 +5,11 @@ import { createProgressLine } from './cli/progress';
 import { databaseOptionsFromEnv, openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { parseEnv } from './env';
+import { announceLanUrls, announcePairingCode } from './lan/announce';
+import { isLoopback, lanAddresses } from './lan/lan-addresses';
+import { loadOrCreateCertificate } from './lan/tls-certificate';
 import { createLogger } from './logger';
-import { startServer } from './node-server';
+import { startHttpsRedirect, startServer } from './node-server';
 import { seedDemoIfEmpty } from './services/demo-library.service';
 import { createDepthWorker } from './worker/create-worker';
 
@@ -27,13 +30,46 @@ async function main(): Promise<void> {
     if (demo) logger.info('demo library created', { items: demo.added, depthMaps: demo.depthMaps });
   }
 
-  const deps = await createAppDeps(db, logger, { ...env, webDistDir: WEB_DIST_DIR });
-  const server = await startServer(createApp(deps), {
-    port: env.port,
-    hostname: env.host,
-    logger,
+  // On the LAN (--lan, or a HOST other than loopback): HTTPS, pairing, and HTTP redirecting.
+  const lan = process.argv.includes('--lan') || !isLoopback(env.host);
+  const host = lan && isLoopback(env.host) ? '0.0.0.0' : env.host;
+  const deps = await createAppDeps(db, logger, {
+    ...env,
+    webDistDir: WEB_DIST_DIR,
+    ...(lan ? { lan: { apiToken: env.apiToken, announceCode: announcePairingCode } } : {}),
   });
-  logger.info('listening', { url: server.url, database: db.engine });
+  const app = createApp(deps);
+  let redirect: { close(): Promise<void> } | undefined;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  if (lan) {
+    const addresses = lanAddresses(host);
+    const tls = await loadOrCreateCertificate({
+      certPath: env.tlsCert,
+      keyPath: env.tlsKey,
+      dataDir: env.dataDir,
+      addresses,
+    });
+    server = await startServer(app, { port: env.httpsPort, hostname: host, logger, tls });
+    redirect = await startHttpsRedirect({
+      port: env.port,
+      hostname: host,
+      httpsPort: env.httpsPort,
+      fallbackHost: addresses[0] ?? 'localhost',
+    });
+    logger.info('listening on the LAN', {
+      url: server.url,
+      redirectFrom: env.port,
+      certificate: tls.source,
+    });
+    await announceLanUrls(
+      addresses.map((a) => `https://${a}:${env.httpsPort}`),
+      tls.source,
+    );
+    deps.pairing.ensureCode();
+  } else {
+    server = await startServer(app, { port: env.port, hostname: host, logger });
+    logger.info('listening', { url: server.url, database: db.engine });
+  }
 
   // Depth jobs run in this process too unless WORKER_CONCURRENCY=0 (then: pnpm worker).
   const worker =
@@ -61,6 +97,7 @@ async function main(): Promise<void> {
     // Open keep-alive or streaming connections must not hold the process forever.
     setTimeout(() => process.exit(0), 5_000).unref();
     await server.close();
+    await redirect?.close();
     await worker?.runner.stop(4_000);
     await deps.close();
     await db.close();

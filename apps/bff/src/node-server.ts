@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import http from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server';
@@ -24,7 +26,7 @@ export interface RunningServer {
  */
 export function startServer(
   app: Hono<{ Bindings: HttpBindings }>,
-  options: { port: number; hostname: string; logger: Logger },
+  options: { port: number; hostname: string; logger: Logger; tls?: { cert: string; key: string } },
 ): Promise<RunningServer> {
   const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
     const response = await app.fetch(request, env as HttpBindings);
@@ -49,17 +51,56 @@ export function startServer(
   };
 
   return new Promise((resolve) => {
-    const server = serve({ fetch, port: options.port, hostname: options.hostname }, (info) => {
-      const { address, port } = info as AddressInfo;
+    const tls = options.tls
+      ? {
+          createServer: https.createServer,
+          serverOptions: { cert: options.tls.cert, key: options.tls.key },
+        }
+      : {};
+    const server = serve(
+      { fetch, port: options.port, hostname: options.hostname, ...tls },
+      (info) => {
+        const { address, port } = info as AddressInfo;
+        resolve({
+          url: `${options.tls ? 'https' : 'http'}://${address.includes(':') ? `[${address}]` : address}:${port}`,
+          port,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }),
+        });
+      },
+    );
+  });
+}
+
+/**
+ * Plain HTTP on the LAN only sends browsers to HTTPS (a headset offers WebXR on secure pages
+ * only). The Host header picks the name the device used; anything odd gets the first address.
+ */
+export function startHttpsRedirect(options: {
+  port: number;
+  hostname: string;
+  httpsPort: number;
+  fallbackHost: string;
+}): Promise<{ close(): Promise<void> }> {
+  const server = http.createServer((request, response) => {
+    const given = (request.headers.host ?? '').replace(/:\d+$/, '');
+    const host = /^[a-z0-9.-]{1,253}$/i.test(given) ? given : options.fallbackHost;
+    const target = `https://${host}:${options.httpsPort}${(request.url ?? '/').startsWith('/') ? request.url : '/'}`;
+    response.writeHead(308, { Location: target, 'Content-Length': '0' }).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.hostname, () =>
       resolve({
-        url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
-        port,
         close: () =>
           new Promise<void>((done) => {
             server.close(() => done());
-            if ('closeAllConnections' in server) server.closeAllConnections();
+            server.closeAllConnections();
           }),
-      });
-    });
+      }),
+    );
   });
 }

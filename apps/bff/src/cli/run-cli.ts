@@ -7,15 +7,20 @@ import { type Env, parseEnv } from '../env';
  * into one clear line on stderr and exit code 1.
  */
 export async function runCli(
-  task: (ctx: { env: Env; db: Database }) => Promise<void>,
-  options = { migrate: true },
+  task: (ctx: { env: Env; db: Database; openDb: () => Promise<Database> }) => Promise<void>,
+  options: { migrate: boolean; lazyDatabase?: boolean } = { migrate: true },
 ): Promise<void> {
   let db: Database | undefined;
   try {
     const env = parseEnv();
-    db = await openDatabase(databaseOptionsFromEnv(env));
-    if (options.migrate) await migrate(db);
-    await task({ env, db });
+    const openDb = async () => {
+      db ??= await openDatabase(databaseOptionsFromEnv(env));
+      if (options.migrate) await migrate(db);
+      return db;
+    };
+    // A lazy task opens the database itself (and may do without it); `db` is then unusable.
+    const eager = options.lazyDatabase ? (undefined as unknown as Database) : await openDb();
+    await task({ env, db: eager, openDb });
   } catch (error) {
     process.stderr.write(`immichvr: ${(error as Error).message}\n`);
     process.exitCode = 1;

@@ -32,6 +32,8 @@ export async function startTestServer(
     webDistDir?: string;
     /** Run a depth worker (built-in estimator) in the server process, as `pnpm start` does. */
     worker?: boolean;
+    /** LAN mode: pairing required (loopback not trusted, so this test's requests count as LAN). */
+    lan?: { apiToken?: string; announceCode: (code: string, expiresAt: Date) => void };
   } = {},
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
@@ -45,6 +47,16 @@ export async function startTestServer(
     previewConcurrency: options.previewConcurrency ?? 2,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
+    ...(options.lan
+      ? {
+          lan: {
+            apiToken: options.lan.apiToken,
+            announceCode: options.lan.announceCode,
+            trustLoopback: false,
+            sessionCacheMs: 0,
+          },
+        }
+      : {}),
   });
   const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
   const worker = options.worker

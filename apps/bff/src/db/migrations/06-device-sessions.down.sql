@@ -1,0 +1,2 @@
+-- Rollback of 06-device-sessions.
+DROP TABLE IF EXISTS device_sessions;
