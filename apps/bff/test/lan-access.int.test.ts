@@ -95,9 +95,10 @@ describe.each(ENGINES)('on the LAN (%s): pairing, sessions, CSRF, API token', (e
     expect(sameSite.status).toBe(404); // through the guard, to the handler: no such item
 
     // Revoked: the device must pair again.
-    const { sessions } = await (
-      await s.get('/api/sessions', { headers: { cookie: session } })
-    ).json();
+    const listed = await s.get('/api/sessions', { headers: { cookie: session } });
+    const { sessions } = (await listed.json()) as {
+      sessions: Array<{ id: string; deviceName: string }>;
+    };
     expect(sessions).toHaveLength(1);
     expect(sessions[0].deviceName).toMatch(/browser|Node|unknown/i);
     const revoke = await s.get(`/api/sessions/${sessions[0].id.slice(0, 8)}/revoke`, {
