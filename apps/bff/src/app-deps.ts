@@ -36,6 +36,8 @@ export interface AppConfig {
   ffmpegPath: string;
   ffprobePath: string;
   maxUploadBytes: number;
+  /** MAX_IMAGE_PIXELS: larger images are refused before decoding. */
+  maxImagePixels?: number;
   previewConcurrency?: number;
   heartbeatMs?: number;
   webDistDir?: string;
@@ -79,9 +81,15 @@ export async function createAppDeps(
     previews: new PreviewCache(layout, {
       ffmpegPath: config.ffmpegPath,
       concurrency: config.previewConcurrency ?? Math.max(1, os.availableParallelism()),
+      ...(config.maxImagePixels ? { maxPixels: config.maxImagePixels } : {}),
     }),
     depthAccess,
-    uploads: { layout, ffprobePath: config.ffprobePath, maxBytes: config.maxUploadBytes },
+    uploads: {
+      layout,
+      ffprobePath: config.ffprobePath,
+      maxBytes: config.maxUploadBytes,
+      ...(config.maxImagePixels ? { maxPixels: config.maxImagePixels } : {}),
+    },
     heartbeatMs: config.heartbeatMs ?? 15_000,
     webDistDir: config.webDistDir,
     version: APP_VERSION,

@@ -100,8 +100,8 @@ describe.each(ENGINES)('on the LAN (%s): pairing, sessions, CSRF, API token', (e
       sessions: Array<{ id: string; deviceName: string }>;
     };
     expect(sessions).toHaveLength(1);
-    expect(sessions[0].deviceName).toMatch(/browser|Node|unknown/i);
-    const revoke = await s.get(`/api/sessions/${sessions[0].id.slice(0, 8)}/revoke`, {
+    expect(sessions[0]?.deviceName).toMatch(/browser|Node|unknown/i);
+    const revoke = await s.get(`/api/sessions/${sessions[0]?.id.slice(0, 8)}/revoke`, {
       method: 'POST',
       headers: { cookie: session, origin },
     });

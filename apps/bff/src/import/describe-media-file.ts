@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { NewMediaItem } from '../db/queries/import.queries';
 import { sha256File } from './hash-file';
+import { DEFAULT_MAX_IMAGE_PIXELS, tooManyPixels } from './image-limits';
 import { probePhoto } from './probe-photo';
 import { probeVideo } from './probe-video';
 import { sniffMedia } from './sniff-media';
@@ -14,6 +15,8 @@ export interface DescribeOptions {
   checksum?: string;
   /** Capture date when the file has none; defaults to the file's modification time. */
   fallbackCapturedAt?: Date | null;
+  /** Photos larger than this are refused (see image-limits.ts). */
+  maxPixels?: number;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface DescribeOptions {
 export async function describeMediaFile(
   file: string,
   options: DescribeOptions,
-): Promise<NewMediaItem | { reason: string }> {
+): Promise<NewMediaItem | { reason: string; tooLarge?: true }> {
   try {
     const sniffed = await sniffMedia(file);
     if (!sniffed.ok) return { reason: sniffed.reason };
@@ -32,6 +35,11 @@ export async function describeMediaFile(
       sniffed.mediaType === 'photo'
         ? { ...(await probePhoto(file)), durationSeconds: null, framesPerSecond: null }
         : await probeVideo(file, options.ffprobePath);
+    const tooLarge =
+      sniffed.mediaType === 'photo'
+        ? tooManyPixels(facts.width, facts.height, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS)
+        : null;
+    if (tooLarge) return { reason: tooLarge, tooLarge: true };
     return {
       originalFilename: options.originalFilename ?? path.basename(file),
       mediaType: sniffed.mediaType,

@@ -12,7 +12,8 @@ export interface PhotoFacts {
 export async function probePhoto(file: string): Promise<PhotoFacts> {
   let metadata: Metadata;
   try {
-    metadata = await sharp(file).metadata();
+    // Only the header is read here, so the size of any image can be learned (and refused) safely.
+    metadata = await sharp(file, { limitInputPixels: false }).metadata();
   } catch {
     // e.g. HEIC with the prebuilt sharp: still a photo of the library, just not measurable here.
     return { width: null, height: null, capturedAt: null };

@@ -33,6 +33,8 @@ export interface UploadOptions {
   layout: DataLayout;
   ffprobePath: string;
   maxBytes: number;
+  /** Photos larger than this (pixels) are refused before decoding. */
+  maxPixels?: number;
 }
 
 interface ReceivedFile {
@@ -88,7 +90,9 @@ export async function uploadMedia(
       originalFilename: received.filename || `upload.${extension}`,
       checksum: received.checksum,
       fallbackCapturedAt: null,
+      ...(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
     });
+    if ('reason' in row && row.tooLarge) throw new PayloadTooLargeError(row.reason);
     if ('reason' in row)
       throw new UnsupportedMediaTypeError(`not a photo or video the library takes: ${row.reason}`);
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { MediaType, PreviewSize } from '@immichvr/shared';
 import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../import/image-limits';
 import { UNDECODABLE_HERE } from '../import/sniff-media';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
@@ -25,6 +26,8 @@ export interface PreviewCacheOptions {
   ffmpegPath: string;
   /** Previews generated at once (decoding is CPU- and memory-heavy). */
   concurrency: number;
+  /** Images larger than this are not decoded (see image-limits.ts). */
+  maxPixels?: number;
 }
 
 /**
@@ -79,7 +82,10 @@ export class PreviewCache {
     await mkdir(this.layout.tmp, { recursive: true });
     const partial = path.join(this.layout.tmp, `preview-${randomUUID()}.jpg`);
     try {
-      await sharp(input, { failOn: 'error' })
+      await sharp(input, {
+        failOn: 'error',
+        limitInputPixels: this.options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+      })
         .autoOrient()
         .resize(size, size, { fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: JPEG_QUALITY[size] })

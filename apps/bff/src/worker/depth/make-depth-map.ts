@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
 import sharp from 'sharp';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../../import/image-limits';
 import { exifFocalLength35mm } from '../../import/probe-photo';
 import { UNDECODABLE_HERE } from '../../import/sniff-media';
 import { extractVideoFrame } from '../../storage/video-frame';
@@ -115,7 +116,8 @@ async function decodeUpright(
         )
       : source.file;
   try {
-    const upright = sharp(input, { failOn: 'error' }).autoOrient();
+    const limits = { failOn: 'error' as const, limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS };
+    const upright = sharp(input, limits).autoOrient();
     const meta = await upright.metadata();
     const width0 = meta.autoOrient?.width ?? meta.width;
     const height0 = meta.autoOrient?.height ?? meta.height;
@@ -123,7 +125,7 @@ async function decodeUpright(
     const scale = DEPTH_SHORT_EDGE / Math.min(width0, height0);
     const width = Math.max(1, Math.round(width0 * scale));
     const height = Math.max(1, Math.round(height0 * scale));
-    const { data } = await sharp(input, { failOn: 'error' })
+    const { data } = await sharp(input, limits)
       .autoOrient()
       .resize(width, height, { fit: 'fill' })
       .removeAlpha()
