@@ -1,4 +1,11 @@
 import type { z } from 'zod';
+import {
+  deviceSessionListSchema,
+  pairingRequestSchema,
+  pairingResponseSchema,
+  sessionRevokeParamsSchema,
+  sessionRevokeResponseSchema,
+} from './access';
 import { mediaChangeEventSchema, mediaStatusEventSchema, resyncEventSchema } from './events';
 import { healthResponseSchema } from './health';
 import {
@@ -184,6 +191,32 @@ export const API_ENDPOINTS: Endpoint[] = [
       },
     },
     problems: [],
+  },
+  {
+    method: 'post',
+    path: '/api/pairing',
+    summary:
+      'Pair this device with the code shown in the terminal (LAN mode); sets the session cookie',
+    body: json(pairingRequestSchema),
+    responses: {
+      201: { description: 'paired', body: json(pairingResponseSchema), headers: ['Set-Cookie'] },
+    },
+    problems: [400, 403, 404, 429],
+  },
+  {
+    method: 'get',
+    path: '/api/sessions',
+    summary: 'Paired devices (this machine, a paired device or API_TOKEN)',
+    responses: { 200: { description: 'the sessions', body: json(deviceSessionListSchema) } },
+    problems: [401],
+  },
+  {
+    method: 'post',
+    path: '/api/sessions/{id}/revoke',
+    summary: 'Revoke a paired device (an id prefix, or all); it must pair again',
+    params: sessionRevokeParamsSchema,
+    responses: { 200: { description: 'revoked', body: json(sessionRevokeResponseSchema) } },
+    problems: [400, 401, 403, 404],
   },
   {
     method: 'get',

@@ -1,3 +1,4 @@
+export * from './access';
 export * from './api-contract';
 export * from './depth-encoding';
 export * from './enums';

@@ -1,22 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
+import { pairingRequestSchema } from '@immichvr/shared';
 import { Hono } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { HttpProblem } from '../errors';
 import { type AccessPolicy, clientAddress, SESSION_COOKIE } from '../security/access';
 import { CONTENT_SECURITY_POLICY } from '../security/security-headers';
 import { type PairingCodes, pairDevice } from '../services/pairing.service';
 import { parseInput } from './validate';
-
-const pairingRequestSchema = z.object({
-  code: z
-    .string({ error: 'code is required' })
-    .trim()
-    .min(1, 'code is required')
-    .max(32, 'code is too long'),
-});
 
 /** A year: the device stays paired until revoked (`pnpm sessions revoke`). */
 const SESSION_MAX_AGE_SECONDS = 365 * 24 * 3600;

@@ -1,18 +1,11 @@
+import { type DeviceSession, sessionRevokeParamsSchema } from '@immichvr/shared';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import type { AppDeps } from '../app-deps';
 import { listDeviceSessions, revokeSessions } from '../db/queries/sessions.queries';
 import { NotFoundError } from '../errors';
 import { parseInput } from './validate';
 
-const revokeParamsSchema = z.object({
-  id: z.union([
-    z.literal('all'),
-    z.string().regex(/^[0-9a-f-]{4,36}$/i, 'id must be a session id (4+ characters) or all'),
-  ]),
-});
-
-const sessionJson = (s: Awaited<ReturnType<typeof listDeviceSessions>>[number]) => ({
+const sessionJson = (s: Awaited<ReturnType<typeof listDeviceSessions>>[number]): DeviceSession => ({
   id: s.id,
   deviceName: s.device_name,
   createdAt: s.created_at.toISOString(),
@@ -25,7 +18,7 @@ export function sessionsRoutes({ db, logger }: AppDeps) {
   return new Hono()
     .get('/', async (c) => c.json({ sessions: (await listDeviceSessions(db)).map(sessionJson) }))
     .post('/:id/revoke', async (c) => {
-      const { id } = parseInput(revokeParamsSchema, { id: c.req.param('id') });
+      const { id } = parseInput(sessionRevokeParamsSchema, { id: c.req.param('id') });
       const revoked = await revokeSessions(db, id === 'all' ? 'all' : id.toLowerCase());
       if (revoked === 0) throw new NotFoundError('no live session matches this id');
       logger.info('sessions revoked', { id, revoked });
