@@ -16,7 +16,7 @@ import {
 import {
   BadRequestError,
   ConflictError,
-  type HttpProblem,
+  HttpProblem,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../errors';
@@ -42,6 +42,20 @@ interface ReceivedFile {
   filename: string;
   checksum: string;
   bytes: number;
+}
+
+/**
+ * Why writing the upload failed, as the client should hear it: a form cut short is the client's
+ * doing (400); a full or read-only data folder is said plainly (507 / 503); anything else is ours.
+ */
+function uploadWriteProblem(error: Error): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT')
+    return new HttpProblem(507, 'Insufficient Storage', 'the data folder is full');
+  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
+    return new HttpProblem(503, 'Service Unavailable', 'the data folder is not writable');
+  if (code) return error;
+  return new BadRequestError(`malformed multipart request: ${error.message}`);
 }
 
 /**
@@ -143,6 +157,8 @@ async function receiveFile(
 
     parser.on('file', (field, stream, info) => {
       if (field !== FILE_FIELD || writing) {
+        // Drained and ignored; a form cut short errors here too, and that is the parser's to report.
+        stream.on('error', () => {});
         stream.resume();
         return;
       }
@@ -178,7 +194,7 @@ async function receiveFile(
         if (failure) return reject(failure);
         if (error)
           return reject(new BadRequestError(`malformed multipart request: ${error.message}`));
-        if (written instanceof Error) return reject(written);
+        if (written instanceof Error) return reject(uploadWriteProblem(written));
         return reject(new BadRequestError(`the multipart field "${FILE_FIELD}" is missing`));
       }
       if (written.bytes === 0) {
