@@ -14,6 +14,7 @@ import { timelineRoutes } from './routes/timeline.routes';
 import { webAppRoutes } from './routes/web-app.routes';
 import { accessControl } from './security/access';
 import { securityHeaders } from './security/security-headers';
+import { storageProblem } from './storage/storage-errors';
 
 function problem(
   status: number,
@@ -66,6 +67,11 @@ export function createApp(deps: AppDeps) {
       if (error instanceof TooManyRequestsError)
         response.headers.set('Retry-After', String(error.retryAfterSeconds));
       return response;
+    }
+    const storage = storageProblem(error);
+    if (storage) {
+      deps.logger.error('storage failure', { path: c.req.path, error: String(error) });
+      return problem(storage.status, storage.title, storage.message);
     }
     if (isDatabaseUnavailable(error)) {
       deps.logger.warn('database unavailable', { path: c.req.path, error: String(error) });

@@ -16,12 +16,13 @@ import {
 import {
   BadRequestError,
   ConflictError,
-  HttpProblem,
+  type HttpProblem,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
 } from '../errors';
 import { describeMediaFile } from '../import/describe-media-file';
 import type { DataLayout } from '../storage/data-layout';
+import { storageProblem } from '../storage/storage-errors';
 import { getMediaDetail } from './library.service';
 
 /** Priority of the depth job of an upload: the user is waiting for it (import uses 7). */
@@ -49,12 +50,9 @@ interface ReceivedFile {
  * doing (400); a full or read-only data folder is said plainly (507 / 503); anything else is ours.
  */
 function uploadWriteProblem(error: Error): Error {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOSPC' || code === 'EDQUOT')
-    return new HttpProblem(507, 'Insufficient Storage', 'the data folder is full');
-  if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM')
-    return new HttpProblem(503, 'Service Unavailable', 'the data folder is not writable');
-  if (code) return error;
+  const storage = storageProblem(error);
+  if (storage) return storage;
+  if ((error as NodeJS.ErrnoException).code) return error;
   return new BadRequestError(`malformed multipart request: ${error.message}`);
 }
 

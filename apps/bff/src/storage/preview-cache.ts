@@ -8,6 +8,7 @@ import { DEFAULT_MAX_IMAGE_PIXELS } from '../import/image-limits';
 import { UNDECODABLE_HERE } from '../import/sniff-media';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
+import { storageProblem } from './storage-errors';
 import { extractVideoFrame, VideoFrameError } from './video-frame';
 
 /** JPEG quality per preview size: thumbnails tolerate more compression than the viewer image. */
@@ -94,6 +95,8 @@ export class PreviewCache {
       return target;
     } catch (error) {
       await rm(partial, { force: true });
+      const storage = storageProblem(error);
+      if (storage) throw storage;
       const message = (error as Error).message.replaceAll(source.file, 'the original');
       if (
         /unsupported image format|no decoding plugin|bad seek|not a known file format/i.test(

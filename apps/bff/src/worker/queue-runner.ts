@@ -11,6 +11,7 @@ import {
 } from '../db/queries/worker.queries';
 import type { Logger } from '../logger';
 import { MEDIA_EVENTS_CHANNEL } from '../services/media-events.service';
+import { describeJobError } from '../storage/storage-errors';
 
 /** What a job produced, applied only if the job is still ours when it finishes. */
 export interface JobResult {
@@ -211,7 +212,7 @@ export class QueueRunner {
           await releaseJob(this.db, job.id, workerId).catch(() => {});
         logger.info('job stopped', { jobId: job.id, reason: String(reason?.message ?? reason) });
       } else {
-        const message = (error as Error).message || String(error);
+        const message = describeJobError(error);
         const retryAfter = Math.min(
           this.options.retryMaxSeconds,
           this.options.retryBaseSeconds * 2 ** Math.max(0, job.attempts - 1),

@@ -32,12 +32,14 @@ export async function startTestServer(
     webDistDir?: string;
     /** Run a depth worker (built-in estimator) in the server process, as `pnpm start` does. */
     worker?: boolean;
+    /** Use this (existing) folder as DATA_DIR instead of a new temporary one. */
+    dataDir?: string;
     /** LAN mode: pairing required (loopback not trusted, so this test's requests count as LAN). */
     lan?: { apiToken?: string; announceCode: (code: string, expiresAt: Date) => void };
   } = {},
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'immichvr-api-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'immichvr-api-')));
   const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
   const deps = await createAppDeps(t.db, logger, {
     dataDir,
@@ -72,6 +74,7 @@ export async function startTestServer(
             depthServiceUrl: undefined,
             depthServiceTimeoutMs: 5_000,
             pollMs: 100,
+            retryBaseSeconds: 1,
           },
           deps.files,
         )

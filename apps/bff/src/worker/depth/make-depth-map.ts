@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
 import sharp from 'sharp';
@@ -78,7 +78,11 @@ export async function makeDepthMap(
     .toBuffer();
   await mkdir(options.tmpDir, { recursive: true });
   const partialFile = path.join(options.tmpDir, `depth-${randomUUID()}.png`);
-  await writeFile(partialFile, png);
+  // A write that fails half-way (a full disk) leaves nothing behind.
+  await writeFile(partialFile, png).catch(async (error: Error) => {
+    await rm(partialFile, { force: true });
+    throw error;
+  });
   const t3 = performance.now();
   return {
     partialFile,
