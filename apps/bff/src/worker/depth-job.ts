@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Queryable } from '../db/database';
-import { recordDepthMap } from '../db/queries/depth-maps.queries';
+import { isDepthFileRecorded, recordDepthMap } from '../db/queries/depth-maps.queries';
 import { findJobSource } from '../db/queries/worker.queries';
 import { GROUND_TRUTH_MODEL } from '../services/demo-library.service';
 import type { DataLayout } from '../storage/data-layout';
@@ -72,6 +72,9 @@ export function depthJobHandler(deps: DepthJobDeps): JobHandler {
       },
       async discard() {
         await rm(target, { force: true });
+      },
+      async discardUnlessRecorded(db) {
+        if (!(await isDepthFileRecorded(db, target))) await rm(target, { force: true });
       },
     };
   };

@@ -21,6 +21,11 @@ export interface JobResult {
   afterCommit?(): Promise<void>;
   /** The job was cancelled or taken back: undo whatever was prepared (e.g. remove new files). */
   discard(): Promise<void>;
+  /**
+   * The completing transaction failed with the database unreachable, so whether it committed is
+   * unknown: once the database answers, undo what was prepared unless it was recorded.
+   */
+  discardUnlessRecorded?(db: Queryable): Promise<void>;
 }
 
 export type JobHandler = (job: ClaimedJob, signal: AbortSignal) => Promise<JobResult>;
@@ -108,6 +113,20 @@ export class QueueRunner {
     await this.unlisten?.();
   }
 
+  /** Retries `discardUnlessRecorded` until the database answers again (up to two minutes). */
+  private async settleUncertain(result: JobResult, jobId: string): Promise<void> {
+    if (!result.discardUnlessRecorded) return;
+    for (let attempt = 0; attempt < 120; attempt++) {
+      try {
+        await result.discardUnlessRecorded(this.db);
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 1_000).unref());
+      }
+    }
+    this.options.logger.warn('could not settle a job result after a database outage', { jobId });
+  }
+
   private async reap(): Promise<void> {
     try {
       const recovered = await recoverExpiredLeases(this.db);
@@ -187,6 +206,7 @@ export class QueueRunner {
               })
               .catch((error: Error) => {
                 if (error instanceof NotOurs) return false;
+                void this.settleUncertain(result, job.id);
                 throw error;
               })
           : await completeJob(this.db, job.id, workerId));

@@ -56,3 +56,9 @@ export async function findMediaWithoutDepthMap(
   );
   return new Map(rows.map((r) => [r.file_path, r.id]));
 }
+
+/** Whether a depth map row points at this file. */
+export async function isDepthFileRecorded(db: Queryable, filePath: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM depth_map_cache WHERE file_path = $1', [filePath]);
+  return rows.length > 0;
+}
