@@ -11,7 +11,7 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   let port = 0;
   const listen = () =>
     new Promise<void>((resolve) => {
-      server = net.createServer((client) => {
+      const listening = net.createServer((client) => {
         const upstream = net.connect(target.port, target.host);
         sockets.add(client);
         sockets.add(upstream);
@@ -25,8 +25,9 @@ export async function startTcpProxy(target: { host: string; port: number }) {
         upstream.on('error', drop).on('close', drop);
         client.pipe(upstream).pipe(client);
       });
-      server.listen(port, '127.0.0.1', () => {
-        port = (server?.address() as net.AddressInfo).port;
+      server = listening;
+      listening.listen(port, '127.0.0.1', () => {
+        port = (listening.address() as net.AddressInfo).port;
         resolve();
       });
     });
