@@ -9,6 +9,7 @@ const OWNERS = {
   import: ['@immichvr/bff'],
   bff: ['@immichvr/bff'],
   worker: ['@immichvr/bff'],
+  soak: ['@immichvr/bff'],
   render: ['@immichvr/web', '@immichvr/e2e'],
   web: ['@immichvr/e2e'],
 };

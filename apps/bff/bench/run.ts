@@ -1,15 +1,17 @@
 /**
- * pnpm bench [import|bff|worker]: figures, not tests. Each target prints its numbers and a ratio against
+ * pnpm bench [import|bff|worker|soak]: figures, not tests. Each target prints its numbers and a ratio against
  * a reference measured in the same run.
  */
 import { benchBff } from './bff.bench';
 import { benchImport } from './import.bench';
+import { benchSoak } from './soak.bench';
 import { benchWorker } from './worker.bench';
 
 const targets: Record<string, () => Promise<void>> = {
   import: benchImport,
   bff: benchBff,
   worker: benchWorker,
+  soak: benchSoak,
 };
 const requested = process.argv.slice(2).filter((a) => a !== '--');
 const names = requested.length ? requested : Object.keys(targets);

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { runSoak, slope } from '../bench/soak';
+
+/**
+ * The soak (`pnpm bench soak`, 50 clients for 10 minutes) in short: 20 clients for 30 s against
+ * the real server process while the worker runs. Zero errors; descriptors and memory do not climb.
+ */
+describe('a short soak', () => {
+  it('serves 20 browsing clients for 30 s with no error and no growth in fds or memory', async () => {
+    const result = await runSoak({
+      seconds: 30,
+      clients: 20,
+      photos: 40,
+      databaseUrl: undefined,
+      windowSeconds: 5,
+      log: (line) => console.log(line),
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.requests).toBeGreaterThan(1000);
+    const steady = result.windows.slice(1);
+    const fds = steady.map((w) => w.openFds);
+    // Sockets come and go with the clients; a leak would climb window after window.
+    expect(Math.max(...fds) - Math.min(...fds)).toBeLessThan(60);
+    expect(slope(steady.map((w) => [w.endsAtSeconds / 60, w.rssMb]))).toBeLessThan(60);
+  }, 180_000);
+});
