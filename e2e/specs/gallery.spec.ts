@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { watchCsp } from '../support/csp';
 
 test('a first start shows the demo library by month, with kinds, depth and filters', async ({
   page,
@@ -8,6 +9,7 @@ test('a first start shows the demo library by month, with kinds, depth and filte
   expect(health).toMatchObject({ status: 'ok', database: 'embedded' });
   expect(health.mediaCount).toBeGreaterThanOrEqual(14);
 
+  const csp = watchCsp(page);
   await page.setViewportSize({ width: 1280, height: 1600 });
   await page.goto('/');
   const cards = page.getByTestId('media-card');
@@ -43,6 +45,8 @@ test('a first start shows the demo library by month, with kinds, depth and filte
   await expect(page.getByTestId('library-empty')).toContainText('Nothing matches');
   await page.getByTestId('filter-all').click();
   await expect(cards).toHaveCount(health.mediaCount);
+  // Everything above ran under the app's Content-Security-Policy without a violation.
+  expect(csp).toEqual([]);
 });
 
 test('open a photo, step next and previous, and come back to the same place', async ({ page }) => {

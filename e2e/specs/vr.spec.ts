@@ -1,6 +1,7 @@
 import { copyFile, readFile, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { watchCsp } from '../support/csp';
 import {
   aimAt,
   enterVr,
@@ -41,6 +42,7 @@ test('VR with controllers: scroll, open a photo, reprocess it from the panel, ex
   page,
 }) => {
   test.setTimeout(240_000);
+  const csp = watchCsp(page);
   await enterVr(page);
   const state = xrState(page);
   await expect(state).toHaveAttribute('data-mode', 'gallery');
@@ -105,6 +107,8 @@ test('VR with controllers: scroll, open a photo, reprocess it from the panel, ex
   await selectTarget(page, panelButton(page, 'toolbar', 'exit-vr'));
   await expect(state).toHaveAttribute('data-presenting', 'false');
   await expect(page.getByTestId('enter-vr')).toBeVisible();
+  // The emulator, controller models (blob: textures), workers and panels need no CSP exception.
+  expect(csp).toEqual([]);
 });
 
 test('VR with hands: pinch a thumbnail to open it, pinch Back to return', async ({ page }) => {

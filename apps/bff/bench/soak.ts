@@ -53,13 +53,33 @@ async function startLibrary(options: SoakOptions) {
   await mkdir(media, { recursive: true });
   for (let i = 0; i < options.photos; i++)
     await sharp({
-      create: { width: 1600, height: 1200, channels: 3, background: { r: (i * 37) % 256, g: 120, b: 180 } },
+      create: {
+        width: 1600,
+        height: 1200,
+        channels: 3,
+        background: { r: (i * 37) % 256, g: 120, b: 180 },
+      },
     })
-      .composite([{ input: { create: { width: 1600, height: 1200, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 30 } } }, blend: 'overlay' }])
+      .composite([
+        {
+          input: {
+            create: {
+              width: 1600,
+              height: 1200,
+              channels: 3,
+              background: '#000',
+              noise: { type: 'gaussian', mean: 128, sigma: 30 },
+            },
+          },
+          blend: 'overlay',
+        },
+      ])
       .jpeg({ quality: 85 })
       .toFile(path.join(media, `photo-${String(i).padStart(4, '0')}.jpg`));
   const db = await openDatabase(
-    options.databaseUrl ? { engine: 'postgres', url: options.databaseUrl } : { engine: 'embedded', dataDir },
+    options.databaseUrl
+      ? { engine: 'postgres', url: options.databaseUrl }
+      : { engine: 'embedded', dataDir },
   );
   await migrate(db);
   await importFolder(db, media, { ffprobePath: 'ffprobe', queue: false });
@@ -117,7 +137,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   let windowErrors = 0;
   let listSamples: number[] = [];
   let running = true;
-  const all = (await (await fetch(`${base}/api/media?limit=200`)).json()) as { items: Array<{ id: string }> };
+  const all = (await (await fetch(`${base}/api/media?limit=200`)).json()) as {
+    items: Array<{ id: string }>;
+  };
   const ids = all.items.map((i) => i.id);
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)] as T;
   const fail = (what: string) => {
@@ -129,7 +151,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     requests++;
     windowRequests++;
     try {
-      const res = await fetch(`${base}${pathname}`, { headers, signal: AbortSignal.timeout(30_000) });
+      const res = await fetch(`${base}${pathname}`, {
+        headers,
+        signal: AbortSignal.timeout(30_000),
+      });
       const text = keepText ? await res.text() : (await res.arrayBuffer(), undefined);
       if (!res.ok) fail(`${res.status} ${pathname}`);
       return { ok: res.ok, text };
@@ -159,7 +184,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           true,
         );
         listSamples.push(performance.now() - started);
-        cursor = res?.ok && res.text ? ((JSON.parse(res.text) as { nextCursor: string | null }).nextCursor ?? null) : null;
+        cursor =
+          res?.ok && res.text
+            ? ((JSON.parse(res.text) as { nextCursor: string | null }).nextCursor ?? null)
+            : null;
         if (!cursor) break;
       }
       const id = pick(ids);
@@ -192,7 +220,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     while (running) {
       await new Promise((r) => setTimeout(r, options.windowSeconds * 1000));
       const { fds, rssMb } = processStats(pid);
-      const summary = (await (await fetch(`${base}/api/queue/summary`)).json().catch(() => ({ rows: [] }))) as {
+      const summary = (await (
+        await fetch(`${base}/api/queue/summary`)
+      )
+        .json()
+        .catch(() => ({ rows: [] }))) as {
         rows: Array<{ status: string; count: number }>;
       };
       const window: SoakWindow = {
@@ -218,7 +250,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const stopAt = setTimeout(() => {
     running = false;
   }, options.seconds * 1000);
-  const [queuedJobs] = await Promise.all([reprocessor(), ...Array.from({ length: options.clients }, client)]);
+  const [queuedJobs] = await Promise.all([
+    reprocessor(),
+    ...Array.from({ length: options.clients }, client),
+  ]);
   clearTimeout(stopAt);
   await sampler;
   await library.stop();

@@ -39,7 +39,9 @@ describe('clients going away mid-stream', () => {
 
   it('leaks no file descriptor: originals, ranges and event streams dropped half-way', async () => {
     // Warm up (first request opens what stays open: the locator's cache, lazily loaded modules).
-    await (await s.get(`/api/media/${id}/original`, { headers: { range: 'bytes=0-10' } })).arrayBuffer();
+    await (
+      await s.get(`/api/media/${id}/original`, { headers: { range: 'bytes=0-10' } })
+    ).arrayBuffer();
     const before = openFiles();
     const dropAfterFirstChunk = async (pathname: string, headers: Record<string, string> = {}) => {
       const abort = new AbortController();
@@ -63,7 +65,9 @@ describe('clients going away mid-stream', () => {
       after = openFiles();
       if (!after.includes(big) && after.length <= before.length + 2) break;
     }
-    console.log(`open file descriptors: ${before.length} before, ${after.length} after 100 dropped streams`);
+    console.log(
+      `open file descriptors: ${before.length} before, ${after.length} after 100 dropped streams`,
+    );
     expect(after.filter((f) => f === big)).toEqual([]);
     expect(after.length).toBeLessThanOrEqual(before.length + 2);
     // And the server still serves.
@@ -91,7 +95,10 @@ describe('the embedded database killed hard', () => {
         await writeTestJpeg(file, { width: 64, height: 48, seed: i + 1 });
         const form = new FormData();
         form.append('file', new Blob([await readFile(file)]), `p${i}.jpg`);
-        const res = await fetch(`http://127.0.0.1:${port}/api/media`, { method: 'POST', body: form });
+        const res = await fetch(`http://127.0.0.1:${port}/api/media`, {
+          method: 'POST',
+          body: form,
+        });
         expect(res.status).toBe(201);
         const { id } = (await res.json()) as { id: string };
         committed.push(id);
@@ -100,7 +107,8 @@ describe('the embedded database killed hard', () => {
           headers: { 'content-type': 'application/json' },
           body: '{"priority":2}',
         });
-        if (job.status === 202 || job.status === 200) queued.push(((await job.json()) as { id: string }).id);
+        if (job.status === 202 || job.status === 200)
+          queued.push(((await job.json()) as { id: string }).id);
       }
     } finally {
       await app.stop('SIGKILL');
@@ -109,14 +117,19 @@ describe('the embedded database killed hard', () => {
     // The lock of the killed process is stale: the new one takes over.
     const again = await spawnApp(env, [], /listening/);
     try {
-      const page = mediaPageSchema.parse(await (await fetch(`http://127.0.0.1:${port}/api/media?limit=200`)).json());
+      const page = mediaPageSchema.parse(
+        await (await fetch(`http://127.0.0.1:${port}/api/media?limit=200`)).json(),
+      );
       const ids = page.items.map((i) => i.id);
       for (const id of committed) expect(ids).toContain(id);
       const jobs = (await (await fetch(`http://127.0.0.1:${port}/api/queue?limit=200`)).json()) as {
         items: Array<{ id: string }>;
       };
       for (const id of queued) expect(jobs.items.map((j) => j.id)).toContain(id);
-      for (const item of page.items) expect((await fetch(`http://127.0.0.1:${port}/api/media/${item.id}/original`)).status).toBe(200);
+      for (const item of page.items)
+        expect((await fetch(`http://127.0.0.1:${port}/api/media/${item.id}/original`)).status).toBe(
+          200,
+        );
     } finally {
       await again.stop();
     }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
 import { QueueRunner } from '../src/worker/queue-runner';
 import { type FakeDepthService, startDepthService } from './helpers/depth-service';
+import { depthFilesAndRowsAgree } from './helpers/files';
 import { importFixtures, writeTestJpeg } from './helpers/media-fixtures';
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './helpers/test-database';
 import { spawnWorker } from './helpers/worker-process';
@@ -134,6 +135,12 @@ describe.skipIf(!TEST_POSTGRES_URL)('depth workers sharing one PostgreSQL', () =
         [photoId],
       );
       expect(depth.rows).toEqual([{ model_name: 'immichvr-heuristic' }]);
+      // Nothing lost or orphaned by the killed worker.
+      expect(await depthFilesAndRowsAgree(t.db, dataDir)).toEqual({
+        rowsWithoutFile: [],
+        filesWithoutRow: [],
+        leftInTmp: [],
+      });
     } finally {
       rescuer.child.kill('SIGTERM');
       expect(await rescuer.exited).toBe(0);
@@ -161,5 +168,10 @@ describe.skipIf(!TEST_POSTGRES_URL)('depth workers sharing one PostgreSQL', () =
     // One job was running and was finished; the other was never claimed.
     expect(statuses).toEqual(['completed', 'queued']);
     expect(worker.output()).toContain('worker stopped');
+    expect(await depthFilesAndRowsAgree(t.db, dataDir)).toEqual({
+      rowsWithoutFile: [],
+      filesWithoutRow: [],
+      leftInTmp: [],
+    });
   }, 60_000);
 });
