@@ -185,6 +185,8 @@ describe.each(ENGINES)('schema on %s', (engine) => {
       },
       { tbl: 'depth_map_cache', def: 'UNIQUE (file_path)' },
       { tbl: 'depth_map_cache', def: 'UNIQUE (media_item_id)' },
+      // 06-device-sessions: a token is one device's.
+      { tbl: 'device_sessions', def: 'UNIQUE (token_hash)' },
       { tbl: 'media_roots', def: 'UNIQUE (path)' },
       {
         tbl: 'processing_queue',
