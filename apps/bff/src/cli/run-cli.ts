@@ -2,29 +2,52 @@ import { type Database, databaseOptionsFromEnv, openDatabase } from '../db/datab
 import { migrate } from '../db/migrate';
 import { type Env, parseEnv } from '../env';
 
+/** Writes a task's failure as one clear line on stderr with exit code 1. */
+async function reportingFailure(task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    process.stderr.write(`immichvr: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
+
 /**
  * Runs a command-line task with the environment and a migrated database, and turns any error
  * into one clear line on stderr and exit code 1.
  */
 export async function runCli(
-  task: (ctx: { env: Env; db: Database; openDb: () => Promise<Database> }) => Promise<void>,
-  options: { migrate: boolean; lazyDatabase?: boolean } = { migrate: true },
+  task: (ctx: { env: Env; db: Database }) => Promise<void>,
+  options = { migrate: true },
 ): Promise<void> {
   let db: Database | undefined;
-  try {
+  await reportingFailure(async () => {
     const env = parseEnv();
-    const openDb = async () => {
-      db ??= await openDatabase(databaseOptionsFromEnv(env));
-      if (options.migrate) await migrate(db);
-      return db;
-    };
-    // A lazy task opens the database itself (and may do without it); `db` is then unusable.
-    const eager = options.lazyDatabase ? (undefined as unknown as Database) : await openDb();
-    await task({ env, db: eager, openDb });
-  } catch (error) {
-    process.stderr.write(`immichvr: ${(error as Error).message}\n`);
-    process.exitCode = 1;
-  } finally {
-    await db?.close();
-  }
+    db = await openDatabase(databaseOptionsFromEnv(env));
+    if (options.migrate) await migrate(db);
+    await task({ env, db });
+  });
+  await db?.close();
+}
+
+/**
+ * The same for a task that may do without the database (it opens it with `openDb`, which throws
+ * DataDirBusyError while `pnpm start` holds the embedded one).
+ */
+export async function runCliOpeningDatabase(
+  task: (ctx: { env: Env; openDb: () => Promise<Database> }) => Promise<void>,
+): Promise<void> {
+  let db: Database | undefined;
+  await reportingFailure(async () => {
+    const env = parseEnv();
+    await task({
+      env,
+      openDb: async () => {
+        db ??= await openDatabase(databaseOptionsFromEnv(env));
+        await migrate(db);
+        return db;
+      },
+    });
+  });
+  await db?.close();
 }

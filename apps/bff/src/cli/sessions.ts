@@ -5,7 +5,7 @@ import { DataDirBusyError } from '../db/data-dir-lock';
 import type { Database } from '../db/database';
 import { listDeviceSessions, revokeSessions } from '../db/queries/sessions.queries';
 import type { Env } from '../env';
-import { runCli } from './run-cli';
+import { runCliOpeningDatabase } from './run-cli';
 
 const USAGE = 'usage: pnpm sessions [list] | pnpm sessions revoke <id (a prefix will do) | all>';
 
@@ -90,44 +90,36 @@ function runningAppStore(env: Env): SessionStore {
   };
 }
 
-await runCli(
-  async ({ env, openDb }) => {
-    const { positionals } = parseArgs({ allowPositionals: true });
-    const [command = 'list', target] = positionals;
-    if (command !== 'list' && command !== 'revoke')
-      throw new Error(`unknown command "${command}"\n${USAGE}`);
-    if (
-      command === 'revoke' &&
-      (!target || (target !== 'all' && !/^[0-9a-f-]{4,36}$/i.test(target)))
-    )
-      throw new Error(`revoke needs a session id (at least 4 characters) or "all"\n${USAGE}`);
-    let store: SessionStore;
-    try {
-      store = databaseStore(await openDb());
-    } catch (error) {
-      if (!(error instanceof DataDirBusyError)) throw error;
-      store = runningAppStore(env);
-    }
-    if (command === 'list') {
-      const sessions = await store.list();
-      if (sessions.length === 0) {
-        console.log('No paired devices. Start with `pnpm start --lan` and pair one at /pair.');
-        return;
-      }
-      console.log(
-        'id        device                              paired            last seen         revoked',
-      );
-      for (const s of sessions)
-        console.log(
-          `${s.id.slice(0, 8)}  ${s.deviceName.padEnd(34).slice(0, 34)}  ${when(s.createdAt)}  ${when(s.lastSeenAt)}  ${when(s.revokedAt)}`,
-        );
+await runCliOpeningDatabase(async ({ env, openDb }) => {
+  const { positionals } = parseArgs({ allowPositionals: true });
+  const [command = 'list', target] = positionals;
+  if (command !== 'list' && command !== 'revoke')
+    throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (command === 'revoke' && (!target || (target !== 'all' && !/^[0-9a-f-]{4,36}$/i.test(target))))
+    throw new Error(`revoke needs a session id (at least 4 characters) or "all"\n${USAGE}`);
+  let store: SessionStore;
+  try {
+    store = databaseStore(await openDb());
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    store = runningAppStore(env);
+  }
+  if (command === 'list') {
+    const sessions = await store.list();
+    if (sessions.length === 0) {
+      console.log('No paired devices. Start with `pnpm start --lan` and pair one at /pair.');
       return;
     }
-    const revoked = await store.revoke(target === 'all' ? 'all' : (target as string).toLowerCase());
-    if (revoked === 0) throw new Error(`no live session matches "${target}"`);
     console.log(
-      `Revoked ${revoked} session${revoked === 1 ? '' : 's'}; the device must pair again.`,
+      'id        device                              paired            last seen         revoked',
     );
-  },
-  { migrate: true, lazyDatabase: true },
-);
+    for (const s of sessions)
+      console.log(
+        `${s.id.slice(0, 8)}  ${s.deviceName.padEnd(34).slice(0, 34)}  ${when(s.createdAt)}  ${when(s.lastSeenAt)}  ${when(s.revokedAt)}`,
+      );
+    return;
+  }
+  const revoked = await store.revoke(target === 'all' ? 'all' : (target as string).toLowerCase());
+  if (revoked === 0) throw new Error(`no live session matches "${target}"`);
+  console.log(`Revoked ${revoked} session${revoked === 1 ? '' : 's'}; the device must pair again.`);
+});

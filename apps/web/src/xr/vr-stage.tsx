@@ -31,7 +31,7 @@ export default function VrStage({
         aria-hidden="true"
       >
         <Canvas
-          camera={{ fov: 70, near: 0.05, far: 200, position: [0, VR_EYE, 0] }}
+          camera={{ fov: 70, near: 0.05, far: 200, position: [0, VR_LAYOUT.eyeHeight, 0] }}
           gl={{ antialias: true }}
         >
           <XR store={store}>
@@ -44,8 +44,6 @@ export default function VrStage({
     </>
   );
 }
-
-const VR_EYE = 1.55;
 
 /** Tells once that the XR root has rendered a frame: only then can a session start. */
 function FirstFrame({ onFrame }: { onFrame: () => void }) {
