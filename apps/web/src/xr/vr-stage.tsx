@@ -1,6 +1,7 @@
 import { Canvas, useFrame } from '@react-three/fiber';
 import { XR } from '@react-three/xr';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { VR_LAYOUT } from './vr-layout';
 import { VrScene, type VrSceneProps } from './vr-scene';
 import { xrMirror } from './xr-mirror';
 import { XrMirrorView } from './xr-mirror-view';
