@@ -141,7 +141,7 @@ describe.each(ENGINES)('on the LAN (%s): pairing, sessions, CSRF, API token', (e
     for (const path of ['/api/health', '/api/media', '/pair', '/nope']) {
       const res = await s.get(path, { headers: { authorization: `Bearer ${API_TOKEN}` } });
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
-      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('referrer-policy'), path).toBe('same-origin');
       expect(res.headers.get('content-security-policy'), path).toMatch(/default-src 'self'/);
       expect(res.headers.get('x-powered-by')).toBeNull();
       expect(res.headers.get('server')).toBeNull();

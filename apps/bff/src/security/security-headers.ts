@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 
 /**
  * What the app needs and no more: its own scripts, styles, workers and API; images also from
- * blob: (controller models' textures) and data:; nothing may frame it.
+ * blob: and data:, and blob: fetches (the controller models' embedded textures are unpacked to
+ * blob: URLs and fetched); nothing may frame it.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -10,7 +11,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self'",
-  "connect-src 'self'",
+  "connect-src 'self' blob:",
   "worker-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -26,7 +27,9 @@ export function securityHeaders(): MiddlewareHandler {
     if (!headers.has('Content-Security-Policy'))
       headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     headers.set('X-Content-Type-Options', 'nosniff');
-    headers.set('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer a form POST carries `Origin: null`, which the
+    // CSRF check must refuse. Other sites still get no referrer.
+    headers.set('Referrer-Policy', 'same-origin');
     headers.set('X-Frame-Options', 'DENY');
     headers.set('Cross-Origin-Opener-Policy', 'same-origin');
     headers.set('Cross-Origin-Resource-Policy', 'same-origin');
