@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Database } from '../src/db/database';
 import { listLibraryPage } from '../src/db/queries/library.queries';
 import { decodeCursor } from '../src/services/cursor';
-import { withBenchDatabase, write12MpJpeg } from './fixtures';
+import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { httpGet, ms, summarise, timeEach } from './stats';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -280,7 +280,7 @@ async function benchPreviews(db: Database, base: string, work: string): Promise<
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const file = path.join(folder, `12mp-${i}.jpg`);
-    await write12MpJpeg(file, i);
+    await writeDetailedJpeg(file, i);
     const { rows } = await db.query<{ id: string }>(
       `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, width, height, checksum)
        VALUES ($1, 'photo', $2, 1, 'image/jpeg', 4000, 3000, $3) RETURNING id`,

@@ -10,14 +10,19 @@ const ADMIN_URL =
   'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * A 4000×3000 (12 MP) JPEG with real detail — noise over a colour that differs per `seed` — so
- * decoding does the work a camera photo takes.
+ * A JPEG with real detail — noise over a colour that differs per `seed` — so decoding does the
+ * work a camera photo takes. 4000×3000 (12 MP) unless told.
  */
-export async function write12MpJpeg(file: string, seed: number): Promise<void> {
+export async function writeDetailedJpeg(
+  file: string,
+  seed: number,
+  size: { width: number; height: number } = { width: 4000, height: 3000 },
+): Promise<void> {
+  const { width, height } = size;
   await sharp({
     create: {
-      width: 4000,
-      height: 3000,
+      width,
+      height,
       channels: 3,
       background: { r: (40 + seed * 20) % 256, g: 100, b: 165 },
     },
@@ -26,8 +31,8 @@ export async function write12MpJpeg(file: string, seed: number): Promise<void> {
       {
         input: {
           create: {
-            width: 4000,
-            height: 3000,
+            width,
+            height,
             channels: 3,
             background: '#000',
             noise: { type: 'gaussian', mean: 128, sigma: 35 },

@@ -3,10 +3,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { importFolder } from '../src/services/import.service';
+import { writeDetailedJpeg } from './fixtures';
 import { percentile } from './stats';
 
 export interface SoakOptions {
@@ -52,30 +52,10 @@ async function startLibrary(options: SoakOptions) {
   const media = path.join(dataDir, 'media');
   await mkdir(media, { recursive: true });
   for (let i = 0; i < options.photos; i++)
-    await sharp({
-      create: {
-        width: 1600,
-        height: 1200,
-        channels: 3,
-        background: { r: (i * 37) % 256, g: 120, b: 180 },
-      },
-    })
-      .composite([
-        {
-          input: {
-            create: {
-              width: 1600,
-              height: 1200,
-              channels: 3,
-              background: '#000',
-              noise: { type: 'gaussian', mean: 128, sigma: 30 },
-            },
-          },
-          blend: 'overlay',
-        },
-      ])
-      .jpeg({ quality: 85 })
-      .toFile(path.join(media, `photo-${String(i).padStart(4, '0')}.jpg`));
+    await writeDetailedJpeg(path.join(media, `photo-${String(i).padStart(4, '0')}.jpg`), i, {
+      width: 1600,
+      height: 1200,
+    });
   const db = await openDatabase(
     options.databaseUrl
       ? { engine: 'postgres', url: options.databaseUrl }

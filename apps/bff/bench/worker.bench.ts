@@ -18,7 +18,7 @@ import { FileLocator } from '../src/storage/file-locator';
 import { BuiltinEstimator } from '../src/worker/depth/builtin-estimator';
 import { depthJobHandler } from '../src/worker/depth-job';
 import { QueueRunner } from '../src/worker/queue-runner';
-import { withBenchDatabase, write12MpJpeg } from './fixtures';
+import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { percentile } from './stats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
@@ -139,7 +139,7 @@ async function benchPerPhoto(db: Database, work: string): Promise<void> {
   const big = path.join(work, '12mp');
   await mkdir(big, { recursive: true });
   for (let i = 0; i < 6; i++) {
-    await write12MpJpeg(path.join(big, `12mp-${i}.jpg`), i);
+    await writeDetailedJpeg(path.join(big, `12mp-${i}.jpg`), i);
   }
   const layout = dataLayout(work);
   const estimator = new BuiltinEstimator();
