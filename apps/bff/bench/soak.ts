@@ -135,7 +135,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         headers,
         signal: AbortSignal.timeout(30_000),
       });
-      const text = keepText ? await res.text() : (await res.arrayBuffer(), undefined);
+      let text: string | undefined;
+      if (keepText) text = await res.text();
+      else await res.arrayBuffer();
       if (!res.ok) fail(`${res.status} ${pathname}`);
       return { ok: res.ok, text };
     } catch (error) {

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { problemSchema } from '@immichvr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exists, filesUnder } from './helpers/files';
+import { depthFilesAndRowsAgree } from './helpers/files';
 import { importFixtures, writeTestJpeg } from './helpers/media-fixtures';
 import { ENGINES } from './helpers/test-database';
 import { startTestServer, type TestServer } from './helpers/test-server';
@@ -94,15 +94,12 @@ describe.skipIf(!canMount).each(ENGINES)('a full or read-only data folder (%s)',
     throw new Error(`timed out waiting for ${what}`);
   };
   /** Every depth row has its file and every depth file its row; nothing half-written anywhere. */
-  const consistent = async () => {
-    const { rows } = await s.t.db.query<{ file_path: string }>(
-      'SELECT file_path FROM depth_map_cache',
-    );
-    for (const row of rows) expect(await exists(row.file_path), row.file_path).toBe(true);
-    const depthFiles = await filesUnder(path.join(s.dataDir, 'depth'));
-    expect(depthFiles.sort()).toEqual(rows.map((r) => r.file_path).sort());
-    expect(await readdir(path.join(s.dataDir, 'tmp')).catch(() => [])).toEqual([]);
-  };
+  const consistent = async () =>
+    expect(await depthFilesAndRowsAgree(s.t.db, s.dataDir)).toEqual({
+      rowsWithoutFile: [],
+      filesWithoutRow: [],
+      leftInTmp: [],
+    });
 
   it('full: clear 507s, the job records why, nothing partial; everything works once there is room', async () => {
     const rowsBefore = (await s.t.db.query('SELECT id FROM media_items')).rows.length;

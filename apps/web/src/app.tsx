@@ -63,11 +63,9 @@ export function App() {
     setOpenId(item.id);
   }, []);
   const close = useCallback(() => {
-    setOpenId((id) => {
-      setLastOpen(id);
-      return null;
-    });
-  }, []);
+    setLastOpen(openId);
+    setOpenId(null);
+  }, [openId]);
   const step = useCallback(
     (direction: -1 | 1) => {
       if (!openId) return;

@@ -1,40 +1,27 @@
 import http from 'node:http';
 import https from 'node:https';
 import { parseArgs } from 'node:util';
+import type { DeviceSession } from '@immichvr/shared';
 import { DataDirBusyError } from '../db/data-dir-lock';
 import type { Database } from '../db/database';
-import { listDeviceSessions, revokeSessions } from '../db/queries/sessions.queries';
+import { revokeSessions } from '../db/queries/sessions.queries';
 import type { Env } from '../env';
+import { listSessions } from '../services/device-sessions.service';
 import { runCliOpeningDatabase } from './run-cli';
 
 const USAGE = 'usage: pnpm sessions [list] | pnpm sessions revoke <id (a prefix will do) | all>';
-
-interface SessionLine {
-  id: string;
-  deviceName: string;
-  createdAt: string;
-  lastSeenAt: string;
-  revokedAt: string | null;
-}
 
 const when = (iso: string | null) => (iso ? iso.replace('T', ' ').slice(0, 16) : '—');
 
 /** Sessions straight from the database, or from the running app when it holds the embedded one. */
 interface SessionStore {
-  list(): Promise<SessionLine[]>;
+  list(): Promise<DeviceSession[]>;
   revoke(id: string): Promise<number>;
 }
 
 function databaseStore(db: Database): SessionStore {
   return {
-    list: async () =>
-      (await listDeviceSessions(db)).map((s) => ({
-        id: s.id,
-        deviceName: s.device_name,
-        createdAt: s.created_at.toISOString(),
-        lastSeenAt: s.last_seen_at.toISOString(),
-        revokedAt: s.revoked_at?.toISOString() ?? null,
-      })),
+    list: () => listSessions(db),
     revoke: (id) => revokeSessions(db, id),
   };
 }
@@ -84,7 +71,7 @@ function runningAppStore(env: Env): SessionStore {
     throw new Error('the app holds the database but does not answer on this machine');
   };
   return {
-    list: async () => (await call('/api/sessions')).sessions as SessionLine[],
+    list: async () => (await call('/api/sessions')).sessions as DeviceSession[],
     revoke: async (id) =>
       (await call(`/api/sessions/${encodeURIComponent(id)}/revoke`, 'POST')).revoked as number,
   };

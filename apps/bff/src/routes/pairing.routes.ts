@@ -2,10 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { pairingRequestSchema } from '@immichvr/shared';
 import { Hono } from 'hono';
-import { getCookie, setCookie } from 'hono/cookie';
+import { setCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-deps';
 import { HttpProblem } from '../errors';
-import { type AccessPolicy, clientAddress, SESSION_COOKIE } from '../security/access';
+import {
+  type AccessPolicy,
+  clientAddress,
+  pairedSession,
+  SESSION_COOKIE,
+} from '../security/access';
 import { CONTENT_SECURITY_POLICY } from '../security/security-headers';
 import { type PairingCodes, pairDevice } from '../services/pairing.service';
 import { parseInput } from './validate';
@@ -38,10 +43,6 @@ ${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 }
 
 export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: AccessPolicy) {
-  const paired = async (cookie: string | undefined) =>
-    policy.mode === 'paired' && cookie && cookie.length <= 128
-      ? await policy.sessions.find(cookie)
-      : null;
   const page = (message: string | undefined, status: 200 | 403 | 429 | 400) => {
     const nonce = randomBytes(16).toString('base64');
     return new Response(pairingPage(nonce, message), {
@@ -59,8 +60,7 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
 
   return new Hono<{ Bindings: HttpBindings }>()
     .get('/pair', async (c) => {
-      if (policy.mode === 'open' || (await paired(getCookie(c, SESSION_COOKIE))))
-        return c.redirect('/', 303);
+      if (policy.mode === 'open' || (await pairedSession(c, policy))) return c.redirect('/', 303);
       codes.ensureCode();
       return page(undefined, 200);
     })

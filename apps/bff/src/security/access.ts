@@ -56,6 +56,14 @@ export function assertSameOrigin(c: Context): void {
     throw new ForbiddenError('cross-site request refused');
 }
 
+/** The live device session of the request's cookie, if any (never in open mode). */
+export async function pairedSession(c: Context, policy: AccessPolicy) {
+  const cookie = getCookie(c, SESSION_COOKIE);
+  return policy.mode === 'paired' && cookie && cookie.length <= 128
+    ? await policy.sessions.find(cookie)
+    : null;
+}
+
 export function accessControl(policy: AccessPolicy): MiddlewareHandler<{ Bindings: HttpBindings }> {
   return async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
@@ -72,9 +80,7 @@ export function accessControl(policy: AccessPolicy): MiddlewareHandler<{ Binding
       throw new UnauthorizedError('the API token is not valid');
     }
 
-    const cookie = getCookie(c, SESSION_COOKIE);
-    const session = cookie && cookie.length <= 128 ? await policy.sessions.find(cookie) : null;
-    if (!session) {
+    if (!(await pairedSession(c, policy))) {
       if (c.req.path.startsWith('/api/'))
         throw new UnauthorizedError(
           'this device is not paired: open /pair and enter the code shown in the terminal',

@@ -1,7 +1,9 @@
+import type { DeviceSession } from '@immichvr/shared';
 import type { Queryable } from '../db/database';
 import {
   type DeviceSessionRow,
   findLiveSession,
+  listDeviceSessions,
   touchSession,
 } from '../db/queries/sessions.queries';
 import { hashToken } from '../security/tokens';
@@ -38,4 +40,15 @@ export class DeviceSessions {
     }
     return session;
   }
+}
+
+/** Every paired device, newest first, as the API and `pnpm sessions` show them. */
+export async function listSessions(db: Queryable): Promise<DeviceSession[]> {
+  return (await listDeviceSessions(db)).map((s) => ({
+    id: s.id,
+    deviceName: s.device_name,
+    createdAt: s.created_at.toISOString(),
+    lastSeenAt: s.last_seen_at.toISOString(),
+    revokedAt: s.revoked_at?.toISOString() ?? null,
+  }));
 }

@@ -1,10 +1,16 @@
-import type { MediaItem } from '@immichvr/shared';
+import type { MediaItem, TimelineMonth } from '@immichvr/shared';
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import { monthTitle } from '../lib/gallery/format';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
-import { blockAt, cellsIn, type LayoutCell, layoutTimeline } from '../lib/gallery/timeline-layout';
+import {
+  blockAt,
+  cellsIn,
+  type LayoutCell,
+  layoutTimeline,
+  type TimelineLayout,
+} from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
 import { ThumbnailAtlas } from './thumbnail-atlas';
 import { createTileMaterial, TILE_STATUS } from './tile-material';
@@ -14,6 +20,8 @@ import { xrMirror } from './xr-mirror';
 
 const G = VR_LAYOUT.gallery;
 /** Instances in the pool: the rows in view plus one partly in view at each edge. */
+/** A hovered tile grows a little. */
+const HOVER_SCALE = new THREE.Vector3(1.06, 1.06, 1);
 const MAX_TILES = (Math.ceil(G.viewHeight / G.pitch) + 3) * G.columns;
 
 export interface GalleryScroll {
@@ -24,8 +32,17 @@ export interface GalleryScroll {
 
 interface Props {
   store: GalleryStore;
+  /** The wall's layout (in metres), null while the timeline loads. */
+  layout: TimelineLayout | null;
   scroll: React.RefObject<GalleryScroll>;
   onOpen: (item: MediaItem) => void;
+  /** The month at the top of the wall, whenever it changes. */
+  onMonth: (month: string | undefined) => void;
+}
+
+/** The wall's layout of a timeline: month titles and rows of tiles, in metres. */
+export function wallLayout(months: TimelineMonth[]): TimelineLayout {
+  return layoutTimeline(months, { columns: G.columns, headerHeight: G.header, rowHeight: G.pitch });
 }
 
 /**
@@ -33,7 +50,7 @@ interface Props {
  * (one draw call) for every tile, thumbnails in one atlas texture, month titles as a few labels.
  * Only the rows in view exist; scrolling moves the window over the whole timeline.
  */
-export function VrGallery({ store, scroll, onOpen }: Props) {
+export function VrGallery({ store, layout, scroll, onOpen, onMonth }: Props) {
   useGalleryVersion(store);
   const gl = useThree((s) => s.gl);
   const atlas = useMemo(() => new ThumbnailAtlas(gl), [gl]);
@@ -52,19 +69,13 @@ export function VrGallery({ store, scroll, onOpen }: Props) {
   }, []);
   useEffect(() => () => geometry.dispose(), [geometry]);
 
-  const months = store.timeline.state === 'ready' ? store.timeline.months : null;
-  const layout = useMemo(
-    () =>
-      months &&
-      layoutTimeline(months, { columns: G.columns, headerHeight: G.header, rowHeight: G.pitch }),
-    [months],
-  );
   const mesh = useRef<THREE.InstancedMesh>(null);
   const shown = useRef<Array<{ cell: LayoutCell; item: MediaItem | undefined }>>([]);
   const [hovered, setHovered] = useState<number | null>(null);
   const [titles, setTitles] = useState<string[]>([]);
   const titleGroups = useRef(new Map<string, THREE.Object3D>());
   const frameNo = useRef(0);
+  const shownMonth = useRef<string | undefined>(undefined);
   const matrix = useMemo(() => new THREE.Matrix4(), []);
   const [cx, cy, cz] = G.center;
   const top = cy + G.viewHeight / 2;
@@ -100,7 +111,7 @@ export function VrGallery({ store, scroll, onOpen }: Props) {
       const x = cx + (cell.column - (G.columns - 1) / 2) * G.pitch;
       const y = top - rowTop - G.pitch / 2;
       matrix.makeTranslation(x, y, cz);
-      if (hovered === i) matrix.scale(new THREE.Vector3(1.06, 1.06, 1));
+      if (hovered === i) matrix.scale(HOVER_SCALE);
       m.setMatrixAt(i, matrix);
       alpha.setX(i, Math.max(0, visible));
       const placed = item ? atlas.use(item.id, item.urls.preview, now) : undefined;
@@ -140,9 +151,13 @@ export function VrGallery({ store, scroll, onOpen }: Props) {
       if (group) group.position.y = top - (b.top - s.position) - G.header / 2;
     }
 
-    // The DOM mirror, a few times a second.
+    // The month shown, and the DOM mirror, a few times a second.
     if (now % 6 === 0) {
       const current = blockAt(layout, s.position + 0.01);
+      if (current?.month !== shownMonth.current) {
+        shownMonth.current = current?.month;
+        onMonth(current?.month);
+      }
       xrMirror.setState({
         scroll: s.position.toFixed(3),
         'max-scroll': maxScroll.toFixed(3),

@@ -4,11 +4,11 @@ import { useXR } from '@react-three/xr';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { GalleryFilter } from '../lib/gallery/gallery-filter';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
-import { layoutTimeline } from '../lib/gallery/timeline-layout';
+import type { TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
 import { foveationFor, xrSettings } from '../lib/xr-settings';
 import { useVrControls, type VrActions } from './vr-controls';
-import { type GalleryScroll, VrGallery } from './vr-gallery';
+import { type GalleryScroll, VrGallery, wallLayout } from './vr-gallery';
 import { VR_LAYOUT } from './vr-layout';
 import {
   applySettingPress,
@@ -33,16 +33,8 @@ export interface VrSceneProps {
   onFilter: (filter: GalleryFilter) => void;
 }
 
-function layoutOf(gallery: GalleryStore) {
-  const t = gallery.timeline;
-  return t.state === 'ready'
-    ? layoutTimeline(t.months, { columns: G.columns, headerHeight: G.header, rowHeight: G.pitch })
-    : null;
-}
-
 /** Moves the wall to the start of the next (+1, older) or previous (−1) month. */
-function jumpMonth(gallery: GalleryStore, scroll: GalleryScroll, direction: -1 | 1) {
-  const l = layoutOf(gallery);
+function jumpMonth(l: TimelineLayout | null, scroll: GalleryScroll, direction: -1 | 1) {
   if (!l) return;
   const index = l.blocks.findLastIndex((b) => b.top <= scroll.target + 0.01);
   const block = l.blocks[Math.max(0, Math.min(l.blocks.length - 1, index + direction))];
@@ -50,8 +42,7 @@ function jumpMonth(gallery: GalleryStore, scroll: GalleryScroll, direction: -1 |
 }
 
 /** Moves the wall to a month (`first`, `last` or YYYY-MM). */
-function scrubTo(gallery: GalleryStore, scroll: GalleryScroll, target: string) {
-  const l = layoutOf(gallery);
+function scrubTo(l: TimelineLayout | null, scroll: GalleryScroll, target: string) {
   if (!l) return;
   const block =
     target === 'first'
@@ -73,6 +64,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
   const settings = useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
   const timelineMonths = gallery.timeline.state === 'ready' ? gallery.timeline.months : null;
   const monthKeys = useMemo(() => timelineMonths?.map((m) => m.month) ?? [], [timelineMonths]);
+  const layout = useMemo(() => timelineMonths && wallLayout(timelineMonths), [timelineMonths]);
 
   // Frame rate and foveation follow the settings (and whether a photo is open) live.
   useEffect(() => {
@@ -102,18 +94,18 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
         onFilter(action.slice('filter:'.length) as GalleryFilter);
       } else if (action === 'page-up') scroll.current.target -= G.viewHeight * 0.75;
       else if (action === 'page-down') scroll.current.target += G.viewHeight * 0.75;
-      else if (action === 'month-prev') jumpMonth(gallery, scroll.current, -1);
-      else if (action === 'month-next') jumpMonth(gallery, scroll.current, 1);
+      else if (action === 'month-prev') jumpMonth(layout, scroll.current, -1);
+      else if (action === 'month-next') jumpMonth(layout, scroll.current, 1);
       else if (action === 'help') setSide((s) => (s === 'help' ? null : 'help'));
       else if (action === 'settings') setSide((s) => (s === 'settings' ? null : 'settings'));
       else if (action === 'close-side') setSide(null);
       else if (action === 'back') onClose();
       else if (action === 'prev') onStep(-1);
       else if (action === 'next') onStep(1);
-      else if (action.startsWith('scrub:')) scrubTo(gallery, scroll.current, action.slice(6));
+      else if (action.startsWith('scrub:')) scrubTo(layout, scroll.current, action.slice(6));
       else if (action === 'exit-vr') void session?.end();
     },
-    [gallery, onClose, onStep, onFilter, session],
+    [layout, onClose, onStep, onFilter, session],
   );
 
   const actions = useRef<VrActions>({
@@ -132,16 +124,6 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
   };
   useVrControls(actions);
 
-  // The toolbar's month label follows the scroll (checked a few times a second).
-  useEffect(() => {
-    const timer = setInterval(() => {
-      const l = layoutOf(gallery);
-      const current = l?.blocks.findLast((b) => b.top <= scroll.current.position + 0.01)?.month;
-      setMonth((m) => (m === current ? m : current));
-    }, 250);
-    return () => clearInterval(timer);
-  }, [gallery]);
-
   return (
     <>
       <color attach="background" args={['#101014']} />
@@ -151,7 +133,13 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
         <VrPhoto id={openId} onAction={act} />
       ) : (
         <>
-          <VrGallery store={gallery} scroll={scroll} onOpen={onOpen} />
+          <VrGallery
+            store={gallery}
+            layout={layout}
+            scroll={scroll}
+            onOpen={onOpen}
+            onMonth={setMonth}
+          />
           <GalleryToolbar filter={gallery.filter} month={month} side={side} onPress={act} />
           {gallery.timeline.state === 'ready' && gallery.timeline.months.length > 1 && (
             <MonthScrubber months={monthKeys} current={month} onPress={act} />
