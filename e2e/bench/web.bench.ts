@@ -32,12 +32,12 @@ test('initial JS of the production build (gzip)', () => {
   expect(initialBytes).toBeGreaterThan(0);
 });
 
-/** ms from the last `gallery:select` mark to the first `depth-photo:<state>` mark after it. */
+/** ms from the last `gallery:select` mark to the first `depth-media:<state>` mark after it. */
 async function sinceSelect(page: Page, state: 'flat' | '3d' | 'mesh-ready'): Promise<number> {
   return page.evaluate((state) => {
     const select = performance.getEntriesByName('gallery:select').at(-1);
     const done = performance
-      .getEntriesByName(`depth-photo:${state}`)
+      .getEntriesByName(`depth-media:${state}`)
       .find((e) => select && e.startTime >= select.startTime);
     return select && done ? done.startTime - select.startTime : Number.NaN;
   }, state);

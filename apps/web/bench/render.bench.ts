@@ -1,11 +1,22 @@
 /**
- * pnpm bench render: depth bytes → ready mesh (decode + convert + build) for the two depth-map
- * sizes the app meets (518×690 from the worker, 1036×1380 from a larger model), with the
- * triangles and draw calls of the photo view. Node's V8 stands in for the browser's here; the
- * per-frame figure in Chromium comes with the 3D view.
+ * pnpm bench render: depth bytes → a texture's data (decode, half floats, percentiles: what the
+ * web worker does) for the two depth-map sizes the app meets (518×690 from the worker, 1036×1380
+ * from a larger model), with the triangles and draw calls of the view. The surface itself is
+ * shaped on the GPU from then on (no mesh is built per photo). Node's V8 stands in for the
+ * browser's here; select → 3D in Chromium is `pnpm bench web`.
  */
 import { encode } from 'fast-png';
-import { depthMeshFromPng } from '../src/lib/depth/depth-mesh-from-png';
+import { decodeDepthPng } from '../src/lib/depth/decode-depth-png';
+import { depthStats } from '../src/lib/depth/depth-stats';
+import { DEPTH_VIEW } from '../src/lib/depth/depth-view-config';
+import { samplesToHalfFloats } from '../src/lib/depth/half-float';
+import { gridTriangles, surfaceGrids } from '../src/lib/depth/surface-grid';
+
+/** What the depth-map worker does with a PNG's bytes. */
+function prepare(png: Uint8Array) {
+  const decoded = decodeDepthPng(png);
+  return { stats: depthStats(decoded.samples, 65535), half: samplesToHalfFloats(decoded.samples) };
+}
 
 /** A scene-like map: a floor, a back wall and a box in front, with noise, as 16-bit disparity. */
 function syntheticDepthPng(width: number, height: number): Uint8Array {
@@ -30,20 +41,18 @@ for (const [width, height] of [
   [1036, 1380],
 ] as const) {
   const png = syntheticDepthPng(width, height);
-  depthMeshFromPng(png, {}); // warm-up
+  prepare(png); // warm-up
   const samples: number[] = [];
-  let triangles = 0;
-  let layers = 0;
   for (let i = 0; i < 10; i++) {
     const started = performance.now();
-    const prepared = depthMeshFromPng(png, {});
+    prepare(png);
     samples.push(performance.now() - started);
-    triangles = prepared.mesh.triangles;
-    layers = prepared.mesh.background.indices.length > 0 ? 2 : 1;
   }
   samples.sort((a, b) => a - b);
+  const { full } = surfaceGrids(width / height);
+  const { maxTriangles, maxDrawCalls } = DEPTH_VIEW.budget;
   console.log(
-    `depth ${width}×${height} → mesh: median ${(samples[5] as number).toFixed(0)} ms, worst ${(samples[9] as number).toFixed(0)} ms | ` +
-      `${triangles} triangles (budget 300000), ${layers} draw calls for the photo (budget 20)`,
+    `depth ${width}×${height} → texture data: median ${(samples[5] as number).toFixed(1)} ms, worst ${(samples[9] as number).toFixed(1)} ms | ` +
+      `${gridTriangles(full.surface, full.background)} triangles (budget ${maxTriangles}), 2 draw calls for the picture (budget ${maxDrawCalls})`,
   );
 }

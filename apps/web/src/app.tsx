@@ -1,10 +1,8 @@
 import type { MediaItem } from '@immichvr/shared';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiGallerySource } from './api/gallery-source';
-import { prefetchMediaDetail } from './api/use-media-detail';
+import { preloadMedia } from './api/media-loads';
 import { useMediaEvents } from './api/use-media-events';
-import { prefetchDepth } from './lib/depth/depth-prefetch';
-import { prepareDepthMesh } from './lib/depth/load-depth-mesh';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from './lib/gallery/gallery-filter';
 import { GalleryStore } from './lib/gallery/gallery-store';
 import { useGalleryVersion } from './lib/gallery/use-gallery-store';
@@ -49,17 +47,9 @@ export function App() {
 
   const open = useCallback((item: MediaItem) => {
     performance.mark('gallery:select');
-    // Everything the 3D view needs starts now, side by side: the detail, the depth map (then its
-    // mesh, in the worker) and the large preview — while the view itself is being created.
-    prefetchDepth(item.urls.depth);
-    new Image().src = item.urls.previewLarge;
-    prefetchMediaDetail(item.id).then(
-      (detail) =>
-        detail.urls.depth &&
-        detail.depthMap &&
-        prepareDepthMesh(detail.urls.depth, detail.depthMap),
-      () => undefined, // the view shows the error when it asks again
-    );
+    // Everything the 3D view needs starts now, side by side — the detail, the picture and the depth
+    // map (decoded in a worker) — while the view itself is being created.
+    preloadMedia(item);
     setOpenId(item.id);
   }, []);
   const close = useCallback(() => {

@@ -34,15 +34,32 @@ async function getJson<S extends z.ZodType>(
   } catch {
     throw new ApiError(0, 'the server could not be reached');
   }
+  if (!response.ok) throw new ApiError(response.status, await problemMessage(response));
+  return schema.parse(await response.json().catch(() => null));
+}
+
+/** Why a response failed, in words: its problem detail, else its status. */
+async function problemMessage(response: Response): Promise<string> {
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const problem = problemSchema.safeParse(body);
+  const problem = problemSchema.safeParse(body);
+  return problem.success ? (problem.data.detail ?? problem.data.title) : `HTTP ${response.status}`;
+}
+
+/** A file's bytes (a preview, a depth map); a failure says what could not be loaded and why. */
+export async function fetchFile(url: string, what: string, signal?: AbortSignal): Promise<Blob> {
+  let response: Response;
+  try {
+    response = await fetch(url, signal ? { signal } : undefined);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, `${what} could not be loaded: the server could not be reached`);
+  }
+  if (!response.ok)
     throw new ApiError(
       response.status,
-      problem.success ? (problem.data.detail ?? problem.data.title) : `HTTP ${response.status}`,
+      `${what} could not be loaded: ${await problemMessage(response)}`,
     );
-  }
-  return schema.parse(body);
+  return response.blob();
 }
 
 export const api = {

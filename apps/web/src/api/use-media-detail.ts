@@ -1,17 +1,7 @@
 import type { MediaDetail } from '@immichvr/shared';
 import { useEffect, useState } from 'react';
-import { api } from './client';
+import { loadMediaDetail } from './media-loads';
 import { useMediaEvents } from './use-media-events';
-
-/** Details asked for ahead (a photo just selected), taken once by the view that opens it. */
-const ahead = new Map<string, Promise<MediaDetail>>();
-
-export function prefetchMediaDetail(id: string): Promise<MediaDetail> {
-  const detail = ahead.get(id) ?? api.mediaDetail(id);
-  ahead.set(id, detail);
-  detail.catch(() => ahead.delete(id));
-  return detail;
-}
 
 /**
  * One item's detail, fetched again whenever a newer depth map for it is announced (reprocessed
@@ -23,9 +13,7 @@ export function useMediaDetail(id: string): { item: MediaDetail | null; error: s
   const [revision, setRevision] = useState(0);
   useEffect(() => {
     let live = true;
-    const early = revision === 0 ? ahead.get(id) : undefined;
-    ahead.delete(id);
-    (early ?? api.mediaDetail(id)).then(
+    loadMediaDetail(id, revision > 0).then(
       (detail) => {
         if (!live) return;
         performance.mark('media-detail:ready');

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEPTH_PHOTO } from './depth/depth-photo-config';
+import { DEPTH_VIEW } from './depth/depth-view-config';
 import { foveationFor, xrSettings } from './xr-settings';
 
 describe('headset settings', () => {
   it('keeps foveation low while a photo is open, whatever the gallery uses', () => {
     const high = { frameRate: 90 as const, framebufferScale: 1, galleryFoveation: 1 };
     expect(foveationFor(high, false)).toBe(1);
-    expect(foveationFor(high, true)).toBe(DEPTH_PHOTO.foveation);
+    expect(foveationFor(high, true)).toBe(DEPTH_VIEW.foveation);
     expect(foveationFor({ ...high, galleryFoveation: 0 }, true)).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-import { DEPTH_PHOTO } from './depth/depth-photo-config';
+import { DEPTH_VIEW } from './depth/depth-view-config';
 
 /** Headset settings, kept in this browser; edited on the page and in VR. */
 export interface XrSettings {
@@ -29,7 +29,7 @@ const KEY = 'immichvr.xr-settings';
 /** Foveation for what is shown: low while a photo is open (its edges matter), the setting otherwise. */
 export function foveationFor(settings: XrSettings, photoOpen: boolean): number {
   return photoOpen
-    ? Math.min(settings.galleryFoveation, DEPTH_PHOTO.foveation)
+    ? Math.min(settings.galleryFoveation, DEPTH_VIEW.foveation)
     : settings.galleryFoveation;
 }
 

@@ -1,10 +1,12 @@
+import type { MediaDetail } from '@immichvr/shared';
 import { addAfterEffect, addEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as THREE from 'three';
 import { useMediaDetail } from '../api/use-media-detail';
-import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
+import { screenFitBox } from '../lib/depth/placement';
 import { RollingSamples } from '../lib/frame-timing';
-import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
+import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { PhotoInfoPanel } from './photo-info-panel';
 
 /** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
@@ -23,12 +25,12 @@ interface Props {
  */
 export function PhotoViewer({ id, onClose, onStep }: Props) {
   const { item, error: loadError } = useMediaDetail(id);
-  const [status, setStatus] = useState<DepthPhotoStatus>({
+  const [status, setStatus] = useState<DepthMediaStatus>({
     state: 'loading',
     triangles: 0,
     depthMapId: null,
   });
-  const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
+  const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [stats, setStats] = useState<RenderCounts>({
     triangles: 0,
     calls: 0,
@@ -39,8 +41,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   });
   const pointer = useRef({ x: 0, y: 0 });
 
-  const [size, setSize] = useState(1);
-  const [distance, setDistance] = useState<number>(DEPTH_PHOTO.placement.distanceMeters);
+  const [size, setSize] = useState<number>(DEPTH_VIEW.placement.sizeScale.default);
+  const [distance, setDistance] = useState<number>(DEPTH_VIEW.placement.distanceMeters);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -52,7 +54,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose, onStep]);
 
-  const onStatus = useCallback((s: DepthPhotoStatus) => setStatus(s), []);
+  const onStatus = useCallback((s: DepthMediaStatus) => setStatus(s), []);
+  const failed = loadError ?? (status.state === 'error' ? status.error : undefined);
 
   return (
     <div
@@ -85,16 +88,22 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         <PointerParallax pointer={pointer} />
         <RenderStats onStats={setStats} />
         {item && (
-          <DepthPhoto
+          <ScreenDepthMedia
             key={item.id}
             item={item}
-            depthStrength={strength}
+            strength={strength}
             sizeScale={size}
             distanceMeters={distance}
             onStatus={onStatus}
           />
         )}
       </Canvas>
+      {failed && (
+        <div className="viewer-placeholder" data-testid="viewer-placeholder" role="alert">
+          <strong>{item?.originalFilename ?? 'This item'} cannot be shown</strong>
+          <span>{failed}</span>
+        </div>
+      )}
       {item && <PhotoInfoPanel item={item} />}
       <div className="viewer-bar">
         <button type="button" onClick={onClose} data-testid="viewer-back">
@@ -122,41 +131,58 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           testId="depth-strength"
           value={strength}
           onChange={setStrength}
-          min={DEPTH_PHOTO.depthStrength.min}
-          max={DEPTH_PHOTO.depthStrength.max}
+          min={DEPTH_VIEW.depthStrength.min}
+          max={DEPTH_VIEW.depthStrength.max}
         />
         <Slider
           label="Size"
           testId="photo-size"
           value={size}
           onChange={setSize}
-          min={0.5}
-          max={1.5}
+          min={DEPTH_VIEW.placement.sizeScale.min}
+          max={DEPTH_VIEW.placement.sizeScale.max}
         />
         <Slider
           label="Distance"
           testId="photo-distance"
           value={distance}
           onChange={setDistance}
-          min={DEPTH_PHOTO.placement.minDistanceMeters}
-          max={DEPTH_PHOTO.placement.maxDistanceMeters}
+          min={DEPTH_VIEW.placement.minDistanceMeters}
+          max={DEPTH_VIEW.placement.maxDistanceMeters}
         />
         <span className="viewer-status" data-testid="viewer-status">
-          {loadError
-            ? `Could not open this photo: ${loadError}`
-            : status.state === 'error'
-              ? `Shown flat: ${status.error}`
-              : status.state === 'loading'
-                ? 'Loading…'
-                : status.state === 'flat'
-                  ? item?.depthMap
-                    ? 'Loading depth…'
-                    : 'No depth map yet'
-                  : `${item?.depthMap?.modelName ?? 'depth'} · ${status.triangles.toLocaleString()} triangles`}
+          {describeStatus(item, loadError, status)}
         </span>
       </div>
     </div>
   );
+}
+
+/** What the status line says: the failure, the depth's state, or what made the depth shown. */
+function describeStatus(
+  item: MediaDetail | null,
+  loadError: string | null,
+  status: DepthMediaStatus,
+): string {
+  if (loadError) return `Could not open this item: ${loadError}`;
+  if (status.state === 'error') return `Not shown: ${status.error}`;
+  if (status.state === 'loading') return 'Loading…';
+  if (status.state === 'flat') {
+    if (status.error) return `Shown flat: ${status.error}`;
+    return item?.depthMap ? 'Loading depth…' : 'Shown flat: no depth map yet';
+  }
+  return `${item?.depthMap?.modelName ?? 'depth'} · ${status.triangles.toLocaleString()} triangles`;
+}
+
+/** The depth media fitted to this canvas's view, about the camera's rest position. */
+function ScreenDepthMedia(props: Omit<React.ComponentProps<typeof DepthMedia>, 'box'>) {
+  const camera = useThree((s) => s.camera) as THREE.PerspectiveCamera;
+  const aspect = useThree((s) => s.size.width / Math.max(1, s.size.height));
+  const box = useMemo(
+    () => screenFitBox((camera.fov * Math.PI) / 180, aspect),
+    [camera.fov, aspect],
+  );
+  return <DepthMedia {...props} box={box} />;
 }
 
 function Slider(props: {

@@ -12,9 +12,9 @@ import {
   type TimelineLayout,
 } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import { TextLabel } from '../scene/text-label';
 import { ThumbnailAtlas } from './thumbnail-atlas';
 import { createTileMaterial, TILE_STATUS } from './tile-material';
-import { TextLabel } from './ui/text-label';
 import { VR_LAYOUT } from './vr-layout';
 import { xrMirror } from './xr-mirror';
 

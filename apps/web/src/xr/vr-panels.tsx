@@ -2,7 +2,7 @@ import type { MediaDetail } from '@immichvr/shared';
 import { useCallback, useSyncExternalStore } from 'react';
 import { describeReprocess, isActive, type ReprocessState } from '../api/use-reprocess';
 import { CONTROL_MAP } from '../lib/control-map';
-import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
+import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { formatBytes, formatDateTime, monthTitle } from '../lib/gallery/format';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from '../lib/gallery/gallery-filter';
 import { FOVEATION_LABELS, XR_SETTING_CHOICES, xrSettings } from '../lib/xr-settings';
@@ -250,7 +250,7 @@ export function PhotoPanel(props: {
         186,
         500,
         40,
-        strength / DEPTH_PHOTO.depthStrength.max,
+        strength / DEPTH_VIEW.depthStrength.max,
       );
       p.button('strength-up', '+', 842, 172, 80, 68, { size: 36 });
       const active = isActive(reprocess.phase);

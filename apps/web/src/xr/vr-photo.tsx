@@ -1,17 +1,18 @@
 import { useFrame, useThree } from '@react-three/fiber';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import { useMediaDetail } from '../api/use-media-detail';
 import { useReprocess } from '../api/use-reprocess';
-import { DEPTH_PHOTO } from '../lib/depth/depth-photo-config';
-import { DepthPhoto, type DepthPhotoStatus } from '../scene/depth-photo';
+import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
+import { vrFitBox } from '../lib/depth/placement';
+import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { VR_LAYOUT } from './vr-layout';
 import { PhotoPanel } from './vr-panels';
 import { xrMirror } from './xr-mirror';
 
 const STRENGTH_STEP = 0.1;
 const clamp = (v: number) =>
-  Math.min(DEPTH_PHOTO.depthStrength.max, Math.max(DEPTH_PHOTO.depthStrength.min, v));
+  Math.min(DEPTH_VIEW.depthStrength.max, Math.max(DEPTH_VIEW.depthStrength.min, v));
 
 interface Props {
   id: string;
@@ -25,17 +26,30 @@ interface Props {
 export function VrPhoto({ id, onAction }: Props) {
   const { item, error } = useMediaDetail(id);
   const { state: reprocess, reprocess: startReprocess, cancel } = useReprocess(item);
-  const [strength, setStrength] = useState<number>(DEPTH_PHOTO.depthStrength.default);
-  const [status, setStatus] = useState<DepthPhotoStatus>({
+  const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
+  const [status, setStatus] = useState<DepthMediaStatus>({
     state: 'loading',
     triangles: 0,
     depthMapId: null,
   });
   const camera = useThree((s) => s.camera);
+  const gl = useThree((s) => s.gl);
   const anchor = useRef<THREE.Group>(null);
   const placed = useRef(false);
+  const box = useMemo(vrFitBox, []);
 
-  // Placed once, on the first frame the head pose is known.
+  // Recentring the headset moves the room: place the photo again in front of the head.
+  useEffect(() => {
+    const space = gl.xr.getReferenceSpace();
+    const replace = () => {
+      placed.current = false;
+    };
+    space?.addEventListener('reset', replace);
+    return () => space?.removeEventListener('reset', replace);
+  }, [gl]);
+
+  // Placed about the head, facing where it looks (level), on the first frame its pose is known:
+  // from there the photo at rest is exactly the flat photo.
   useFrame(() => {
     const group = anchor.current;
     if (!group || placed.current) return;
@@ -76,7 +90,7 @@ export function VrPhoto({ id, onAction }: Props) {
 
   const onPress = useCallback(
     (action: string, fraction: number) => {
-      if (action === 'strength') setStrength(clamp(fraction * DEPTH_PHOTO.depthStrength.max));
+      if (action === 'strength') setStrength(clamp(fraction * DEPTH_VIEW.depthStrength.max));
       else if (action === 'strength-down') setStrength((s) => clamp(s - STRENGTH_STEP));
       else if (action === 'strength-up') setStrength((s) => clamp(s + STRENGTH_STEP));
       else if (action === 'reprocess') void startReprocess();
@@ -85,12 +99,12 @@ export function VrPhoto({ id, onAction }: Props) {
     },
     [startReprocess, cancel, onAction],
   );
-  const onStatus = useCallback((s: DepthPhotoStatus) => setStatus(s), []);
+  const onStatus = useCallback((s: DepthMediaStatus) => setStatus(s), []);
 
   return (
     <group ref={anchor}>
       {item && (
-        <DepthPhoto key={item.id} item={item} depthStrength={strength} onStatus={onStatus} />
+        <DepthMedia key={item.id} item={item} box={box} strength={strength} onStatus={onStatus} />
       )}
       <PhotoPanel
         item={item}

@@ -1,0 +1,83 @@
+import type { MediaDetail, MediaItem } from '@immichvr/shared';
+import type { DecodedDepthMap, DepthMapResult } from '../lib/depth/depth-map-message';
+import { api, fetchFile } from './client';
+
+/**
+ * Everything a view of one item loads — its detail, its picture, its depth map — goes through one
+ * small cache of promises by URL, so selecting an item can start all of it at once (`preloadMedia`)
+ * and the view that opens picks up what is already on its way. The few most recent are kept;
+ * a failed load is forgotten, so asking again tries again.
+ */
+const loads = new Map<string, Promise<unknown>>();
+const KEEP = 9;
+
+function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const known = loads.get(key) as Promise<T> | undefined;
+  if (known) {
+    loads.delete(key);
+    loads.set(key, known);
+    return known;
+  }
+  const started = load();
+  started.catch(() => loads.delete(key));
+  loads.set(key, started);
+  while (loads.size > KEEP) loads.delete(loads.keys().next().value as string);
+  return started;
+}
+
+/** Starts loading what opening this item will show, side by side, while its view is created. */
+export function preloadMedia(item: MediaItem): void {
+  const ignore = () => undefined; // the view reports the error when it asks
+  loadMediaDetail(item.id).catch(ignore);
+  loadPicture(item.urls.previewLarge).catch(ignore);
+  if (item.urls.depth) loadDepthMap(item.urls.depth).catch(ignore);
+}
+
+/** One item's detail; `fresh` asks the server again (a newer depth map was announced). */
+export function loadMediaDetail(id: string, fresh = false): Promise<MediaDetail> {
+  const key = `detail:${id}`;
+  if (fresh) loads.delete(key);
+  return loadOnce(key, () => api.mediaDetail(id));
+}
+
+/** A picture decoded off the main thread, bottom row first (as WebGL textures are read). */
+export function loadPicture(url: string): Promise<ImageBitmap> {
+  return loadOnce(url, async () =>
+    createImageBitmap(await fetchFile(url, 'the picture'), { imageOrientation: 'flipY' }).catch(
+      () => {
+        throw new Error('the picture could not be decoded');
+      },
+    ),
+  );
+}
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, (result: DepthMapResult) => void>();
+
+function depthWorker(): Worker {
+  if (!worker) {
+    worker = new Worker(new URL('../lib/depth/depth-map.worker.ts', import.meta.url), {
+      type: 'module',
+    });
+    worker.onmessage = (event: MessageEvent<DepthMapResult>) => {
+      pending.get(event.data.id)?.(event.data);
+      pending.delete(event.data.id);
+    };
+  }
+  return worker;
+}
+
+/** A depth map fetched and decoded (16 bits kept, as the browser would not) in a Web Worker. */
+export function loadDepthMap(url: string): Promise<DecodedDepthMap> {
+  return loadOnce(url, async () => {
+    const bytes = await (await fetchFile(url, 'the depth map')).arrayBuffer();
+    const id = nextId++;
+    const result = await new Promise<DepthMapResult>((resolve) => {
+      pending.set(id, resolve);
+      depthWorker().postMessage({ id, bytes }, [bytes]);
+    });
+    if (!result.ok) throw new Error(`the depth map could not be read: ${result.error}`);
+    return result.map;
+  });
+}

@@ -1,0 +1,97 @@
+import type { MediaDetail } from '@immichvr/shared';
+import { useCallback, useEffect, useState } from 'react';
+import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
+import { type FitBox, restRect } from '../lib/depth/placement';
+import { DepthSurface, type DepthSurfaceShown } from './depth-surface';
+import { TextLabel } from './text-label';
+import { usePhotoDepth, usePictureColour } from './use-photo-sources';
+
+export type DepthMediaState = 'loading' | 'flat' | '3d' | 'error';
+
+export interface DepthMediaStatus {
+  state: DepthMediaState;
+  /** The depth map shown in 3D (null while flat). */
+  depthMapId: string | null;
+  triangles: number;
+  /** Why the picture is not shown (state 'error'), or why its depth is not (state 'flat'). */
+  error?: string;
+}
+
+interface Props {
+  item: MediaDetail;
+  /** The field the picture fits at rest (`screenFitBox` on a screen, `vrFitBox` in the headset). */
+  box: FitBox;
+  sizeScale?: number;
+  distanceMeters?: number;
+  strength: number;
+  onStatus?: (status: DepthMediaStatus) => void;
+}
+
+/**
+ * One item in depth, about the eye at the group's origin: its colour source and depth source on
+ * the depth surface. The same component on a screen and in the headset. A picture that cannot be
+ * loaded is a placeholder card that says why, never an empty view.
+ */
+export function DepthMedia({
+  item,
+  box,
+  sizeScale = DEPTH_VIEW.placement.sizeScale.default,
+  distanceMeters = DEPTH_VIEW.placement.distanceMeters,
+  strength,
+  onStatus,
+}: Props) {
+  const colour = usePictureColour(item.urls.previewLarge);
+  const depth = usePhotoDepth(item);
+  const [shown, setShown] = useState<DepthSurfaceShown>({ depthId: null, triangles: 0 });
+  const onShown = useCallback((s: DepthSurfaceShown) => setShown(s), []);
+
+  const state: DepthMediaState = colour.error
+    ? 'error'
+    : !colour.source
+      ? 'loading'
+      : shown.depthId
+        ? '3d'
+        : 'flat';
+  const error = colour.error ?? depth.error ?? undefined;
+  useEffect(() => {
+    // User Timing marks: `pnpm bench web` measures selection → flat picture → 3D with them.
+    performance.mark(`depth-media:${state}`);
+    onStatus?.({
+      state,
+      depthMapId: shown.depthId,
+      triangles: shown.triangles,
+      ...(error ? { error } : {}),
+    });
+  }, [state, shown, error, onStatus]);
+
+  if (colour.error) {
+    const aspect = item.width && item.height ? item.width / item.height : 4 / 3;
+    const rect = restRect(aspect, box, sizeScale, distanceMeters);
+    return (
+      <group>
+        <mesh position={[0, 0, -distanceMeters]}>
+          <planeGeometry args={[rect.halfWidth * 2, rect.halfHeight * 2]} />
+          <meshBasicMaterial color="#2a2a30" />
+        </mesh>
+        <TextLabel
+          text={`${item.originalFilename} cannot be shown: ${colour.error}`}
+          position={[0, 0, -distanceMeters + 0.01]}
+          widthMeters={rect.halfWidth * 1.8}
+          color="#ff9a9a"
+        />
+      </group>
+    );
+  }
+  if (!colour.source) return null;
+  return (
+    <DepthSurface
+      colour={colour.source}
+      depth={depth.source}
+      box={box}
+      sizeScale={sizeScale}
+      distanceMeters={distanceMeters}
+      strength={strength}
+      onShown={onShown}
+    />
+  );
+}

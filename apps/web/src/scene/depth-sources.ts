@@ -1,0 +1,26 @@
+import type { DisparityEncoding } from '@immichvr/shared';
+import type * as THREE from 'three';
+import type { DepthStats } from '../lib/depth/placement';
+import type { TextureRegion } from './depth-surface-material';
+
+/** Where a depth surface's colour comes from: a photo's picture now, a video's frames next. */
+export interface ColourSource {
+  texture: THREE.Texture;
+  region: TextureRegion;
+  /** True when the texture holds sRGB values the shader must decode (a video frame). */
+  decode: boolean;
+  /** Width / height of the picture as shown. */
+  aspect: number;
+}
+
+/** Where its depth comes from, and how to read it. */
+export interface DepthSource {
+  /** The depth map's id: a new one is swapped in by flattening and growing again. */
+  id: string;
+  texture: THREE.Texture;
+  region: TextureRegion;
+  stats: DepthStats;
+  encoding: DisparityEncoding;
+  /** tan of half the camera's horizontal field of view. */
+  cameraHalfTanX: number;
+}
