@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { decode } from 'fast-png';
+import { setSlider } from '../support/rest-pose';
 
 /** Luminance image of a canvas screenshot. */
 async function grab(canvas: Locator) {
@@ -95,13 +96,25 @@ test('a demo photo opens in 3D: drawn, within budget, with real parallax', async
   for (const v of left.luma) if (Math.abs(v - 11) > 6) drawn++;
   expect(drawn / left.luma.length).toBeGreaterThan(0.2);
 
-  // Leaning right moves the picture left, the near floor (bottom band) much more than the far back
-  // wall (top band): a flat quad would move both alike.
+  // Leaning right moves the picture left, the near floor (bottom band) more than the far back
+  // wall (top band): a flat picture would move both alike. At the default depth strength, and
+  // more so at the maximum.
   const far = bandShift(left, right, 0.2, 0.35);
   const near = bandShift(left, right, 0.62, 0.7);
-  console.log(`parallax leaning 0.27 m: near floor ${near}px, far wall ${far}px`);
+  console.log(
+    `parallax leaning 0.27 m at the default depth: near floor ${near}px, far wall ${far}px`,
+  );
   expect(far).toBeLessThan(0);
-  expect(near).toBeLessThan(far * 1.3);
+  expect(near).toBeLessThan(far - 5);
+  await setSlider(page, 'depth-strength', 1);
+  await lean(page, canvas, 0.05);
+  const leftStrong = await grab(canvas);
+  await lean(page, canvas, 0.95);
+  const rightStrong = await grab(canvas);
+  const farStrong = bandShift(leftStrong, rightStrong, 0.2, 0.35);
+  const nearStrong = bandShift(leftStrong, rightStrong, 0.62, 0.7);
+  console.log(`… at the maximum depth: near floor ${nearStrong}px, far wall ${farStrong}px`);
+  expect(nearStrong - farStrong).toBeLessThan(near - far);
 
   // Esc goes back to the library.
   await page.keyboard.press('Escape');
@@ -132,14 +145,19 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   });
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
 
-  // Step through the next photos: what was shown before is disposed, nothing accumulates.
-  const counts: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  // Step through the next photos: what was shown before is disposed, nothing accumulates. A photo
+  // holds its picture, its depth map and the depth surface's prepass targets (coarse and full).
+  const geometries: number[] = [];
+  const textures: number[] = [];
+  for (let i = 0; i < 4; i++) {
     await page.keyboard.press('ArrowRight');
-    await expect(viewer).toHaveAttribute('data-state', /flat|3d/, { timeout: 60_000 });
-    await page.waitForTimeout(1_500);
-    counts.push(Number(await viewer.getAttribute('data-geometries')));
-    expect(Number(await viewer.getAttribute('data-textures'))).toBeLessThanOrEqual(2);
+    await expect(viewer).toHaveAttribute('data-settled', 'true', { timeout: 60_000 });
+    await page.waitForTimeout(1_000);
+    geometries.push(Number(await viewer.getAttribute('data-geometries')));
+    textures.push(Number(await viewer.getAttribute('data-textures')));
   }
-  expect(Math.max(...counts)).toBeLessThanOrEqual(4);
+  console.log(`stepping: geometries ${geometries.join(' ')}, textures ${textures.join(' ')}`);
+  expect(Math.max(...textures)).toBeLessThanOrEqual(8);
+  expect(textures.at(-1)).toBe(textures[0]);
+  expect(Math.max(...geometries)).toBeLessThanOrEqual(8);
 });

@@ -9,10 +9,14 @@ import { usePhotoDepth, usePictureColour } from './use-photo-sources';
 export type DepthMediaState = 'loading' | 'flat' | '3d' | 'error';
 
 export interface DepthMediaStatus {
+  /** The item this is the status of. */
+  mediaId: string;
   state: DepthMediaState;
   /** The depth map shown in 3D (null while flat). */
   depthMapId: string | null;
   triangles: number;
+  /** The view has stopped changing: the depth (if any) has grown in on the full grids. */
+  settled: boolean;
   /** Why the picture is not shown (state 'error'), or why its depth is not (state 'flat'). */
   error?: string;
 }
@@ -42,7 +46,11 @@ export function DepthMedia({
 }: Props) {
   const colour = usePictureColour(item.urls.previewLarge);
   const depth = usePhotoDepth(item);
-  const [shown, setShown] = useState<DepthSurfaceShown>({ depthId: null, triangles: 0 });
+  const [shown, setShown] = useState<DepthSurfaceShown>({
+    depthId: null,
+    triangles: 0,
+    settled: false,
+  });
   const onShown = useCallback((s: DepthSurfaceShown) => setShown(s), []);
 
   const state: DepthMediaState = colour.error
@@ -57,12 +65,14 @@ export function DepthMedia({
     // User Timing marks: `pnpm bench web` measures selection → flat picture → 3D with them.
     performance.mark(`depth-media:${state}`);
     onStatus?.({
+      mediaId: item.id,
       state,
       depthMapId: shown.depthId,
       triangles: shown.triangles,
+      settled: state !== 'loading' && shown.settled,
       ...(error ? { error } : {}),
     });
-  }, [state, shown, error, onStatus]);
+  }, [item.id, state, shown, error, onStatus]);
 
   if (colour.error) {
     const aspect = item.width && item.height ? item.width / item.height : 4 / 3;

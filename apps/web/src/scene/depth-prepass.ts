@@ -87,6 +87,8 @@ void main() {
 }
 `;
 
+type Pass = (material: THREE.ShaderMaterial, into: THREE.WebGLRenderTarget) => void;
+
 function target(width: number, height: number, filter: THREE.MagnificationTextureFilter) {
   return new THREE.WebGLRenderTarget(width, height, {
     type: THREE.HalfFloatType,
@@ -167,20 +169,34 @@ export class DepthPrepass {
     return this.result.texture;
   }
 
-  /**
-   * Runs the passes (outside any XR projection), then restores the renderer's target. The far side
-   * spreads as far as gaps open: `cellsPerDisparity` (see `revealCellsPerDisparity`).
-   */
-  update(renderer: THREE.WebGLRenderer, cellsPerDisparity: number): void {
+  /** Renders passes outside any XR projection, then restores the renderer's target. */
+  private passes(renderer: THREE.WebGLRenderer, run: (pass: Pass) => void): void {
     const previousTarget = renderer.getRenderTarget();
     const xrEnabled = renderer.xr.enabled;
     renderer.xr.enabled = false;
-    const pass = (material: THREE.ShaderMaterial, into: THREE.WebGLRenderTarget) => {
+    run((material, into) => {
       this.quad.material = material;
       renderer.setRenderTarget(into);
       renderer.render(this.quad, this.camera);
-    };
-    pass(this.vertexSamples, this.vertexTarget);
+    });
+    renderer.xr.enabled = xrEnabled;
+    renderer.setRenderTarget(previousTarget);
+  }
+
+  /** Every surface vertex's samples: again whenever the depth changes. */
+  updateSurface(renderer: THREE.WebGLRenderer): void {
+    this.passes(renderer, (pass) => pass(this.vertexSamples, this.vertexTarget));
+  }
+
+  /**
+   * The far side, spread as far as gaps open (`cellsPerDisparity`, see `revealCellsPerDisparity`):
+   * again whenever the depth or the relief changes.
+   */
+  updateFarSide(renderer: THREE.WebGLRenderer, cellsPerDisparity: number): void {
+    this.passes(renderer, (pass) => this.spreadFarSide(pass, cellsPerDisparity));
+  }
+
+  private spreadFarSide(pass: Pass, cellsPerDisparity: number): void {
     const [a, b] = this.farTargets;
     pass(this.gather, a);
     const u = this.spread.uniforms as {
@@ -208,8 +224,6 @@ export class DepthPrepass {
       [from, into] = [into, from];
     }
     this.result = from;
-    renderer.xr.enabled = xrEnabled;
-    renderer.setRenderTarget(previousTarget);
   }
 
   dispose(): void {

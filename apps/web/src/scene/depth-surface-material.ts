@@ -89,7 +89,7 @@ vec2 surfaceSamplesAt(vec2 p) {
     float near = s[k];
     float step = disparityOf(near) - q0;
     if (!(near > result.x && step > RELATIVE_JUMP * disparityOf(near))) continue;
-    // The other way: a point as far, and one a quarter cell beyond (none beside the border).
+    // The other way: a point as far, and one a lattice step beyond (none beside the border).
     vec2 d = vec2(float(k % LATTICE), float(k / LATTICE)) / ${VERTEX_LATTICE_STEPS}.0 - 1.0;
     float reach = max(abs(d.x), abs(d.y)) * ${VERTEX_LATTICE_STEPS}.0;
     vec2 beyond = p - d * (1.0 + 1.0 / reach) * uSurfaceCell;
@@ -167,11 +167,15 @@ varying vec2 vSamples;
 float keptAt(vec2 p) { return surfaceKeeps(depthAt(p), vSamples) ? 0.25 : 0.0; }
 void main() {
   // Far-side pixels are cut, tested at four points of the pixel (a rotated grid): the coverage
-  // antialiases the cut through alpha to coverage.
+  // antialiases the cut through alpha to coverage. Only triangles lifted to an edge's near side
+  // can cut anything; the rest of the surface skips the test.
   vec2 dx = dFdx(vUv);
   vec2 dy = dFdy(vUv);
-  float coverage = keptAt(vUv + 0.125 * dx + 0.375 * dy) + keptAt(vUv - 0.375 * dx + 0.125 * dy) +
-    keptAt(vUv + 0.375 * dx - 0.125 * dy) + keptAt(vUv - 0.125 * dx - 0.375 * dy);
+  float coverage = 1.0;
+  if (disparityOf(vSamples.x) - disparityOf(vSamples.y) > RELATIVE_JUMP * disparityOf(vSamples.x)) {
+    coverage = keptAt(vUv + 0.125 * dx + 0.375 * dy) + keptAt(vUv - 0.375 * dx + 0.125 * dy) +
+      keptAt(vUv + 0.375 * dx - 0.125 * dy) + keptAt(vUv - 0.125 * dx - 0.375 * dy);
+  }
   if (coverage == 0.0) discard;
   gl_FragColor = vec4(colourAt(vUv), coverage);
   #include <colorspace_fragment>

@@ -1,5 +1,5 @@
 import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { revealCellsPerDisparity } from '../lib/depth/depth-edges';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { type FitBox, reliefFor, restRect } from '../lib/depth/placement';
@@ -18,6 +18,8 @@ export interface DepthSurfaceShown {
   /** The depth source shown (null: flat). */
   depthId: string | null;
   triangles: number;
+  /** True once the shown depth has grown in fully on the full grids (or the picture is flat). */
+  settled: boolean;
 }
 
 interface Props {
@@ -86,18 +88,22 @@ export function DepthSurface({
   const [shown, setShown] = useState<DepthSource | null>(null);
   const [full, setFull] = useState(false);
   const grown = useRef(0);
-  const relief = useMemo(
-    () =>
+  const reliefAt = useCallback(
+    (at: number) =>
       shown &&
       reliefFor({
         encoding: shown.encoding,
         stats: shown.stats,
         cameraHalfTanX: shown.cameraHalfTanX,
         rect,
-        strength,
+        strength: at,
       }),
-    [shown, rect, strength],
+    [shown, rect],
   );
+  const relief = useMemo(() => reliefAt(strength), [reliefAt, strength]);
+  // The far side spreads as far as gaps open at the strongest relief, so moving the depth
+  // slider does not gather it again.
+  const strongest = useMemo(() => reliefAt(DEPTH_VIEW.depthStrength.max), [reliefAt]);
 
   useEffect(() => {
     uniforms.uColour.value = colour.texture;
@@ -105,22 +111,27 @@ export function DepthSurface({
     setRegion(uniforms.uColourRegion.value, uniforms.uColourClamp.value, colour.region);
   }, [uniforms, colour]);
 
-  // The prepass of what is drawn runs again before the next frame whenever the depth changed.
+  // The prepass of what is drawn runs again before the next frame whenever the depth changed (the
+  // far side also when the strongest relief did: it spreads as far as gaps open).
   const drawn = full ? grids.full : grids.coarse;
   const prepass = full ? prepasses.full : prepasses.coarse;
-  const stale = useRef(true);
+  const stale = useRef({ surface: true, farSide: true });
   useEffect(() => {
     if (!shown) return;
     uniforms.uDepth.value = shown.texture;
     setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, shown.region);
     setFull(false);
   }, [uniforms, shown]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new depth, or new relief (how far gaps open), is a new prepass
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new depth is a new prepass
   useEffect(() => {
     uniforms.uSurfaceCell.value.set(1 / drawn.surface.columns, 1 / drawn.surface.rows);
     uniforms.uSurfaceSamples.value = prepass.surfaceSamples;
-    stale.current = true;
-  }, [uniforms, drawn, prepass, shown, depthVersion, relief]);
+    stale.current = { surface: true, farSide: true };
+  }, [uniforms, drawn, prepass, shown, depthVersion]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: new relief is a new far side
+  useEffect(() => {
+    stale.current.farSide = true;
+  }, [strongest]);
 
   // Depth textures: disposed once neither shown nor about to be.
   const latest = useRef(depth);
@@ -134,6 +145,7 @@ export function DepthSurface({
   useEffect(() => () => latest.current?.texture.dispose(), []);
 
   const frames = useRef(0);
+  const [settled, setSettled] = useState(false);
   useFrame((_, delta) => {
     const step = delta / DEPTH_VIEW.blendSeconds;
     if (depth !== shown) {
@@ -149,11 +161,19 @@ export function DepthSurface({
       }
     }
     setShape(uniforms, rect, relief, grown.current);
-    if (shown && relief && stale.current) {
-      const cellTangent = (2 * rect.halfWidth) / rect.distance / drawn.background.columns;
-      prepass.update(gl, revealCellsPerDisparity(relief.kappa, relief.qReference, cellTangent));
-      uniforms.uFarSide.value = prepass.farSide;
-      stale.current = false;
+    const nowSettled = depth === shown && (!shown || (full && grown.current === 1));
+    if (nowSettled !== settled) setSettled(nowSettled);
+    if (shown && strongest) {
+      if (stale.current.surface) prepass.updateSurface(gl);
+      if (stale.current.surface || stale.current.farSide) {
+        const cellTangent = (2 * rect.halfWidth) / rect.distance / drawn.background.columns;
+        prepass.updateFarSide(
+          gl,
+          revealCellsPerDisparity(strongest.kappa, strongest.qReference, cellTangent),
+        );
+        uniforms.uFarSide.value = prepass.farSide;
+      }
+      stale.current = { surface: false, farSide: false };
     }
   });
 
@@ -162,8 +182,8 @@ export function DepthSurface({
     ? gridTriangles(drawn.surface, drawn.background)
     : gridTriangles(drawn.surface);
   useEffect(() => {
-    onShown?.({ depthId, triangles });
-  }, [depthId, triangles, onShown]);
+    onShown?.({ depthId, triangles, settled });
+  }, [depthId, triangles, settled, onShown]);
 
   return (
     <group>

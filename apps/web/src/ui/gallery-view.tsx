@@ -4,6 +4,7 @@ import { dayLabel, monthTitle } from '../lib/gallery/format';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
 import { cellsIn, layoutTimeline, type TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import { statusLook } from '../lib/status-look';
 
 const MIN_TILE_PX = 150;
 const GAP_PX = 6;
@@ -173,13 +174,6 @@ export function GalleryView({ store, onOpen, reveal }: Props) {
   );
 }
 
-const STATUS_LABELS: Partial<Record<string, string>> = {
-  pending: 'queued',
-  queued: 'queued',
-  processing: 'processing',
-  failed: 'failed',
-};
-
 function MediaTile({
   item,
   style,
@@ -191,7 +185,7 @@ function MediaTile({
   day: string | null;
   onOpen: (item: MediaItem) => void;
 }) {
-  const status = item.processingStatus ? STATUS_LABELS[item.processingStatus] : undefined;
+  const look = statusLook(item.processingStatus);
   return (
     <button
       type="button"
@@ -216,9 +210,9 @@ function MediaTile({
           3D
         </span>
       )}
-      {status && (
-        <span className={`chip status ${status}`} data-testid="status-badge">
-          {status}
+      {look.badge && (
+        <span className="chip status" style={{ color: look.colour }} data-testid="status-badge">
+          {look.badge}
         </span>
       )}
       {day && <span className="day">{day}</span>}

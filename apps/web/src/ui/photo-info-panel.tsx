@@ -1,6 +1,7 @@
 import type { MediaDetail } from '@immichvr/shared';
 import { describeReprocess, isActive, useReprocess } from '../api/use-reprocess';
 import { formatBytes, formatDateTime } from '../lib/gallery/format';
+import { statusLook } from '../lib/status-look';
 
 /** The photo's facts and its depth map, with Reprocess depth and its live progress. */
 export function PhotoInfoPanel({ item }: { item: MediaDetail }) {
@@ -40,7 +41,8 @@ export function PhotoInfoPanel({ item }: { item: MediaDetail }) {
         )}
       </div>
       <p
-        className={`reprocess-status ${state.phase}`}
+        className="reprocess-status"
+        style={{ color: statusLook(state.phase).colour }}
         data-testid="reprocess-status"
         data-phase={state.phase}
         data-history={state.history.join(' ')}

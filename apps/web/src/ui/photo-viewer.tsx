@@ -9,6 +9,13 @@ import { RollingSamples } from '../lib/frame-timing';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { PhotoInfoPanel } from './photo-info-panel';
 
+const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
+  state: 'loading',
+  triangles: 0,
+  depthMapId: null,
+  settled: false,
+};
+
 /** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
 const POINTER_PARALLAX_METERS = 0.15;
 
@@ -25,11 +32,9 @@ interface Props {
  */
 export function PhotoViewer({ id, onClose, onStep }: Props) {
   const { item, error: loadError } = useMediaDetail(id);
-  const [status, setStatus] = useState<DepthMediaStatus>({
-    state: 'loading',
-    triangles: 0,
-    depthMapId: null,
-  });
+  // Stepping to another item starts from loading, not from the last item's status.
+  const [reported, setReported] = useState<DepthMediaStatus | null>(null);
+  const status = reported?.mediaId === id ? reported : { ...LOADING, mediaId: id };
   const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [stats, setStats] = useState<RenderCounts>({
     triangles: 0,
@@ -54,7 +59,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose, onStep]);
 
-  const onStatus = useCallback((s: DepthMediaStatus) => setStatus(s), []);
+  const onStatus = useCallback((s: DepthMediaStatus) => setReported(s), []);
   const failed = loadError ?? (status.state === 'error' ? status.error : undefined);
 
   return (
@@ -64,6 +69,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       data-state={loadError ? 'error' : status.state}
       data-media-id={id}
       data-depth-map-id={status.depthMapId ?? ''}
+      data-settled={status.settled}
       data-triangles={stats.triangles}
       data-draw-calls={stats.calls}
       data-geometries={stats.geometries}

@@ -1,8 +1,6 @@
 import * as THREE from 'three';
+import { TILE_FRAME_COLOURS } from '../lib/status-look';
 import { ATLAS } from './thumbnail-atlas';
-
-/** Processing state as drawn on a tile's border. */
-export const TILE_STATUS = { none: 0, queued: 1, processing: 2, failed: 3 } as const;
 
 /**
  * One material for every gallery tile (one draw call): each instance picks its thumbnail from
@@ -16,6 +14,7 @@ export function createTileMaterial(atlas: THREE.Texture): THREE.ShaderMaterial {
       uAtlas: { value: atlas },
       uSlotSize: { value: 1 / ATLAS.slotsPerSide },
       uTime: { value: 0 },
+      uFrameColours: { value: TILE_FRAME_COLOURS.map((c) => new THREE.Color(c)) },
     },
     transparent: true,
     vertexShader: /* glsl */ `
@@ -38,6 +37,7 @@ export function createTileMaterial(atlas: THREE.Texture): THREE.ShaderMaterial {
       uniform sampler2D uAtlas;
       uniform float uSlotSize;
       uniform float uTime;
+      uniform vec3 uFrameColours[3];
       varying vec2 vUv;
       varying vec4 vSlot;
       varying vec4 vBadges;
@@ -57,9 +57,10 @@ export function createTileMaterial(atlas: THREE.Texture): THREE.ShaderMaterial {
         float edge = min(min(vUv.x, 1.0 - vUv.x), min(vUv.y, 1.0 - vUv.y));
         float status = vBadges.z;
         if (status > 0.5 && edge < 0.035) {
-          vec3 frame = status < 1.5 ? vec3(0.95, 0.7, 0.24)
-            : status < 2.5 ? vec3(0.35, 0.66, 1.0) * (0.65 + 0.35 * sin(uTime * 6.0))
-            : vec3(1.0, 0.42, 0.42);
+          // status-look.ts: queued, processing (pulsing), failed.
+          vec3 frame = status < 1.5 ? uFrameColours[0]
+            : status < 2.5 ? uFrameColours[1] * (0.65 + 0.35 * sin(uTime * 6.0))
+            : uFrameColours[2];
           color = frame;
         }
         if (vBadges.w > 0.5 && edge < 0.02) color = vec3(0.44, 0.88, 0.78);

@@ -4,31 +4,38 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
 import { monthTitle } from '../lib/gallery/format';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
-import {
-  blockAt,
-  cellsIn,
-  type LayoutCell,
-  layoutTimeline,
-  type TimelineLayout,
-} from '../lib/gallery/timeline-layout';
+import { layoutTimeline, type TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import {
+  easeScroll,
+  type WallScroll,
+  type WallShape,
+  type WallTile,
+  wallWindow,
+} from '../lib/gallery/wall-window';
+import { statusLook } from '../lib/status-look';
 import { TextLabel } from '../scene/text-label';
 import { ThumbnailAtlas } from './thumbnail-atlas';
-import { createTileMaterial, TILE_STATUS } from './tile-material';
+import { createTileMaterial } from './tile-material';
 import { VR_LAYOUT } from './vr-layout';
 import { xrMirror } from './xr-mirror';
 
 const G = VR_LAYOUT.gallery;
-/** Instances in the pool: the rows in view plus one partly in view at each edge. */
 /** A hovered tile grows a little. */
 const HOVER_SCALE = new THREE.Vector3(1.06, 1.06, 1);
-const MAX_TILES = (Math.ceil(G.viewHeight / G.pitch) + 3) * G.columns;
+/** The wall: instances in the pool are the rows in view plus one partly in view at each edge. */
+const WALL: WallShape = {
+  columns: G.columns,
+  pitch: G.pitch,
+  header: G.header,
+  viewHeight: G.viewHeight,
+  center: G.center,
+  maxTiles: (Math.ceil(G.viewHeight / G.pitch) + 3) * G.columns,
+  prefetchRows: 4,
+};
+const MAX_TILES = WALL.maxTiles;
 
-export interface GalleryScroll {
-  /** Metres from the top of the timeline; eases towards `target`. */
-  position: number;
-  target: number;
-}
+export type GalleryScroll = WallScroll;
 
 interface Props {
   store: GalleryStore;
@@ -70,7 +77,7 @@ export function VrGallery({ store, layout, scroll, onOpen, onMonth }: Props) {
   useEffect(() => () => geometry.dispose(), [geometry]);
 
   const mesh = useRef<THREE.InstancedMesh>(null);
-  const shown = useRef<Array<{ cell: LayoutCell; item: MediaItem | undefined }>>([]);
+  const shown = useRef<Array<{ tile: WallTile; item: MediaItem | undefined }>>([]);
   const [hovered, setHovered] = useState<number | null>(null);
   const [titles, setTitles] = useState<string[]>([]);
   const titleGroups = useRef(new Map<string, THREE.Object3D>());
@@ -78,57 +85,35 @@ export function VrGallery({ store, layout, scroll, onOpen, onMonth }: Props) {
   const shownMonth = useRef<string | undefined>(undefined);
   const matrix = useMemo(() => new THREE.Matrix4(), []);
   const [cx, cy, cz] = G.center;
-  const top = cy + G.viewHeight / 2;
 
   useFrame((_, delta) => {
     const m = mesh.current;
     if (!m || !layout) return;
     const now = ++frameNo.current;
     (material.uniforms.uTime as THREE.IUniform<number>).value += delta;
+    scroll.current = easeScroll(scroll.current, layout, WALL, delta);
     const s = scroll.current;
-    const maxScroll = Math.max(0, layout.height - G.viewHeight);
-    s.target = Math.min(maxScroll, Math.max(0, s.target));
-    s.position += (s.target - s.position) * (1 - Math.exp(-delta * 12));
-    if (Math.abs(s.target - s.position) < 1e-4) s.position = s.target;
+    const view = wallWindow(layout, s.position, WALL);
 
-    const { cells, blocks } = cellsIn(layout, s.position - G.pitch, s.position + G.viewHeight);
     const slot = geometry.getAttribute('aSlot') as THREE.InstancedBufferAttribute;
     const badges = geometry.getAttribute('aBadges') as THREE.InstancedBufferAttribute;
     const alpha = geometry.getAttribute('aAlpha') as THREE.InstancedBufferAttribute;
     const list: typeof shown.current = [];
-    const wanted = new Map<string, number>();
-    for (const cell of cells.slice(0, MAX_TILES)) {
-      const i = list.length;
-      const item = store.itemAt(cell.block.month, cell.indexInMonth);
-      list.push({ cell, item });
-      wanted.set(
-        cell.block.month,
-        Math.max(wanted.get(cell.block.month) ?? 0, cell.indexInMonth + 1 + G.columns * 4),
-      );
-      // Rows fade out as they leave the wall's window.
-      const rowTop = cell.y - s.position;
-      const visible = Math.min(1, (rowTop + G.pitch) / G.pitch, (G.viewHeight - rowTop) / G.pitch);
-      const x = cx + (cell.column - (G.columns - 1) / 2) * G.pitch;
-      const y = top - rowTop - G.pitch / 2;
-      matrix.makeTranslation(x, y, cz);
+    for (const [i, tile] of view.tiles.entries()) {
+      const item = store.itemAt(tile.cell.block.month, tile.cell.indexInMonth);
+      list.push({ tile, item });
+      matrix.makeTranslation(...tile.position);
       if (hovered === i) matrix.scale(HOVER_SCALE);
       m.setMatrixAt(i, matrix);
-      alpha.setX(i, Math.max(0, visible));
+      alpha.setX(i, tile.alpha);
       const placed = item ? atlas.use(item.id, item.urls.preview, now) : undefined;
       const [u, v] = placed ? atlas.slotOrigin(placed.slot) : [0, 0];
       slot.setXYZW(i, u, v, placed?.ready ? 1 : 0, placed?.failed ? 1 : 0);
-      const status = item?.processingStatus;
       badges.setXYZW(
         i,
         item?.mediaType === 'video' ? 1 : 0,
         item?.depthMap ? 1 : 0,
-        status === 'queued' || status === 'pending'
-          ? TILE_STATUS.queued
-          : status === 'processing'
-            ? TILE_STATUS.processing
-            : status === 'failed'
-              ? TILE_STATUS.failed
-              : TILE_STATUS.none,
+        statusLook(item?.processingStatus ?? null).tile,
         hovered === i ? 1 : 0,
       );
     }
@@ -139,46 +124,42 @@ export function VrGallery({ store, layout, scroll, onOpen, onMonth }: Props) {
     alpha.needsUpdate = true;
     m.computeBoundingSphere();
     shown.current = list;
-    for (const [month, upTo] of wanted) store.wantMonth(month, upTo);
+    for (const [month, upTo] of view.wanted) store.wantMonth(month, upTo);
 
     // Month titles in view: a handful of labels, moved every frame.
-    const inView = blocks.filter(
-      (b) => b.top + G.header > s.position && b.top < s.position + G.viewHeight,
-    );
-    if (inView.map((b) => b.month).join() !== titles.join()) setTitles(inView.map((b) => b.month));
-    for (const b of inView) {
-      const group = titleGroups.current.get(b.month);
-      if (group) group.position.y = top - (b.top - s.position) - G.header / 2;
+    const months = view.titles.map((t) => t.month);
+    if (months.join() !== titles.join()) setTitles(months);
+    for (const t of view.titles) {
+      const group = titleGroups.current.get(t.month);
+      if (group) group.position.y = t.y;
     }
 
     // The month shown, and the DOM mirror, a few times a second.
     if (now % 6 === 0) {
-      const current = blockAt(layout, s.position + 0.01);
-      if (current?.month !== shownMonth.current) {
-        shownMonth.current = current?.month;
-        onMonth(current?.month);
+      if (view.month !== shownMonth.current) {
+        shownMonth.current = view.month;
+        onMonth(view.month);
       }
       xrMirror.setState({
         scroll: s.position.toFixed(3),
-        'max-scroll': maxScroll.toFixed(3),
-        month: current?.month,
+        'max-scroll': Math.max(0, layout.height - G.viewHeight).toFixed(3),
+        month: view.month,
         'tiles-loaded': atlas.loaded,
       });
       xrMirror.setTargets(
         'tiles',
-        list.flatMap(({ cell, item }, i) => {
-          if (!item || alpha.getX(i) < 0.99) return [];
-          const x = cx + (cell.column - (G.columns - 1) / 2) * G.pitch;
-          const y = top - (cell.y - s.position) - G.pitch / 2;
-          return [
-            {
-              kind: 'tile' as const,
-              id: item.id,
-              label: item.originalFilename,
-              position: [x, y, cz] as [number, number, number],
-            },
-          ];
-        }),
+        list.flatMap(({ tile, item }) =>
+          item && tile.alpha >= 0.99
+            ? [
+                {
+                  kind: 'tile' as const,
+                  id: item.id,
+                  label: item.originalFilename,
+                  position: tile.position,
+                },
+              ]
+            : [],
+        ),
       );
     }
   });

@@ -5,6 +5,8 @@ import { CONTROL_MAP } from '../lib/control-map';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { formatBytes, formatDateTime, monthTitle } from '../lib/gallery/format';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from '../lib/gallery/gallery-filter';
+import { statusLook } from '../lib/status-look';
+import type { VrAction } from '../lib/vr-actions';
 import { FOVEATION_LABELS, XR_SETTING_CHOICES, xrSettings } from '../lib/xr-settings';
 import { CanvasPanel } from './ui/canvas-panel';
 import { PANEL_COLORS, type PanelPainter } from './ui/panel-painter';
@@ -17,28 +19,33 @@ export function GalleryToolbar(props: {
   filter: GalleryFilter;
   month: string | undefined;
   side: SidePanel;
-  onPress: (action: string) => void;
+  onPress: (action: VrAction) => void;
 }) {
   const { filter, month, side } = props;
   const paint = useCallback(
     (p: PanelPainter) => {
       for (const [i, f] of GALLERY_FILTERS.entries())
-        p.button(`filter:${f}`, FILTER_LABELS[f], 24 + i * 272, 24, 256, 84, {
+        p.button({ kind: 'filter', filter: f }, FILTER_LABELS[f], 24 + i * 272, 24, 256, 84, {
           active: f === filter,
         });
-      p.button('page-up', '▲', 24, 132, 120, 84, { size: 36 });
-      p.button('month-prev', '◀ Newer', 160, 132, 220, 84);
+      p.button({ kind: 'page', direction: -1 }, '▲', 24, 132, 120, 84, { size: 36 });
+      p.button({ kind: 'month', direction: -1 }, '◀ Newer', 160, 132, 220, 84);
       p.text(month ? monthTitle(month) : '', 390 + 170, 174, {
         size: 34,
         bold: true,
         align: 'center',
         maxWidth: 330,
       });
-      p.button('month-next', 'Older ▶', 740, 132, 220, 84);
-      p.button('page-down', '▼', 976, 132, 120, 84, { size: 36 });
-      p.button('help', 'Help', 1130, 132, 110, 84, { active: side === 'help' });
-      p.button('settings', '⚙', 1256, 132, 120, 84, { active: side === 'settings', size: 36 });
-      p.button('exit-vr', 'Exit VR', 24, 240, 1352, 76);
+      p.button({ kind: 'month', direction: 1 }, 'Older ▶', 740, 132, 220, 84);
+      p.button({ kind: 'page', direction: 1 }, '▼', 976, 132, 120, 84, { size: 36 });
+      p.button({ kind: 'side-panel', panel: 'help' }, 'Help', 1130, 132, 110, 84, {
+        active: side === 'help',
+      });
+      p.button({ kind: 'side-panel', panel: 'settings' }, '⚙', 1256, 132, 120, 84, {
+        active: side === 'settings',
+        size: 36,
+      });
+      p.button({ kind: 'exit-vr' }, 'Exit VR', 24, 240, 1352, 76);
     },
     [filter, month, side],
   );
@@ -60,7 +67,7 @@ export function GalleryToolbar(props: {
 export function MonthScrubber(props: {
   months: string[];
   current: string | undefined;
-  onPress: (action: string) => void;
+  onPress: (action: VrAction) => void;
 }) {
   const { months, current } = props;
   const { position, yaw, width } = VR_LAYOUT.scrubber;
@@ -69,12 +76,14 @@ export function MonthScrubber(props: {
     (p: PanelPainter) => {
       const at = Math.max(0, months.indexOf(current ?? ''));
       const first = Math.max(0, Math.min(months.length - shown, at - Math.floor(shown / 2)));
-      p.button('scrub:first', '▲ Newest', 20, 16, 560, 64, { disabled: at === 0 });
+      p.button({ kind: 'scrub', to: 'first' }, '▲ Newest', 20, 16, 560, 64, {
+        disabled: at === 0,
+      });
       months.slice(first, first + shown).forEach((month, i) => {
         const title = monthTitle(month);
         const newYear = i === 0 || months[first + i - 1]?.slice(0, 4) !== month.slice(0, 4);
         p.button(
-          `scrub:${month}`,
+          { kind: 'scrub', to: month },
           newYear ? title : (title.split(' ')[0] ?? title),
           20,
           92 + i * 68,
@@ -86,7 +95,7 @@ export function MonthScrubber(props: {
           },
         );
       });
-      p.button('scrub:last', '▼ Oldest', 20, 92 + shown * 68 + 8, 560, 64, {
+      p.button({ kind: 'scrub', to: 'last' }, '▼ Oldest', 20, 92 + shown * 68 + 8, 560, 64, {
         disabled: at === months.length - 1,
       });
     },
@@ -106,10 +115,10 @@ export function MonthScrubber(props: {
 }
 
 /** The control map, as the help panel. */
-export function HelpPanel({ onPress }: { onPress: (action: string) => void }) {
+export function HelpPanel({ onPress }: { onPress: (action: VrAction) => void }) {
   const paint = useCallback((p: PanelPainter) => {
     p.text('Controls', 32, 50, { size: 40, bold: true });
-    p.button('close-side', 'Close', 800, 18, 190, 68);
+    p.button({ kind: 'close-side-panel' }, 'Close', 800, 18, 190, 68);
     let y = 120;
     for (const row of CONTROL_MAP) {
       p.text(row.action, 32, y, { size: 27, bold: true });
@@ -126,27 +135,41 @@ export function HelpPanel({ onPress }: { onPress: (action: string) => void }) {
 const useSettings = () => useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
 
 /** Frame rate, resolution and foveation, in one place (the page's settings edit the same). */
-export function SettingsPanel({ onPress }: { onPress: (action: string) => void }) {
+export function SettingsPanel({ onPress }: { onPress: (action: VrAction) => void }) {
   const settings = useSettings();
   const paint = useCallback(
     (p: PanelPainter) => {
       p.text('Headset settings', 32, 50, { size: 40, bold: true });
-      p.button('close-side', 'Close', 800, 18, 190, 68);
+      p.button({ kind: 'close-side-panel' }, 'Close', 800, 18, 190, 68);
       p.text('Frame rate', 32, 140, { size: 28 });
       for (const [i, r] of XR_SETTING_CHOICES.frameRate.entries())
-        p.button(`set:frameRate:${r}`, `${r} Hz`, 330 + i * 170, 104, 150, 72, {
-          active: settings.frameRate === r,
-        });
+        p.button(
+          { kind: 'setting', key: 'frameRate', value: r },
+          `${r} Hz`,
+          330 + i * 170,
+          104,
+          150,
+          72,
+          {
+            active: settings.frameRate === r,
+          },
+        );
       p.text('Resolution', 32, 250, { size: 28 });
       for (const [i, r] of XR_SETTING_CHOICES.framebufferScale.entries())
-        p.button(`set:framebufferScale:${r}`, `${r}×`, 330 + i * 165, 214, 150, 72, {
-          active: settings.framebufferScale === r,
-        });
+        p.button(
+          { kind: 'setting', key: 'framebufferScale', value: r },
+          `${r}×`,
+          330 + i * 165,
+          214,
+          150,
+          72,
+          { active: settings.framebufferScale === r },
+        );
       p.text('applies when you next enter VR', 330, 312, { size: 22, color: PANEL_COLORS.muted });
       p.text('Foveation', 32, 380, { size: 28 });
       for (const [i, r] of XR_SETTING_CHOICES.galleryFoveation.entries())
         p.button(
-          `set:galleryFoveation:${r}`,
+          { kind: 'setting', key: 'galleryFoveation', value: r },
           FOVEATION_LABELS[r] ?? String(r),
           330 + i * 165,
           344,
@@ -164,18 +187,10 @@ export function SettingsPanel({ onPress }: { onPress: (action: string) => void }
   return <SidePanelMesh name="settings" paint={paint} onPress={onPress} height={480} />;
 }
 
-/** Applies a `set:<key>:<value>` press from the settings panel. */
-export function applySettingPress(action: string): boolean {
-  const [kind, key, value] = action.split(':');
-  if (kind !== 'set' || !key || value === undefined) return false;
-  xrSettings.set({ [key]: Number(value) });
-  return true;
-}
-
 function SidePanelMesh(props: {
   name: string;
   paint: (p: PanelPainter) => void;
-  onPress: (action: string) => void;
+  onPress: (action: VrAction) => void;
   height: number;
 }) {
   const { position, yaw, width } = VR_LAYOUT.sidePanel;
@@ -192,14 +207,8 @@ function SidePanelMesh(props: {
   );
 }
 
-const PHASE_COLORS: Record<string, string> = {
-  pending: PANEL_COLORS.queued,
-  queued: PANEL_COLORS.queued,
-  requesting: PANEL_COLORS.queued,
-  processing: PANEL_COLORS.processing,
-  failed: PANEL_COLORS.failed,
-  completed: PANEL_COLORS.accent,
-};
+/** How much one − or + press changes the depth strength. */
+const STRENGTH_STEP = 0.1;
 
 /** Beside an open photo: its facts, depth strength, Reprocess depth with live progress, navigation. */
 export function PhotoPanel(props: {
@@ -208,7 +217,7 @@ export function PhotoPanel(props: {
   depthState: string;
   strength: number;
   reprocess: ReprocessState;
-  onPress: (action: string, fraction: number) => void;
+  onPress: (action: VrAction) => void;
 }) {
   const { item, loadError, depthState, strength, reprocess } = props;
   const paint = useCallback(
@@ -218,7 +227,7 @@ export function PhotoPanel(props: {
           size: 32,
           color: loadError ? PANEL_COLORS.failed : PANEL_COLORS.text,
         });
-        p.button('back', 'Back', 32, 620, 300, 84);
+        p.button({ kind: 'back' }, 'Back', 32, 620, 300, 84);
         return;
       }
       p.text(item.originalFilename, 32, 48, { size: 38, bold: true, maxWidth: 960 });
@@ -242,33 +251,34 @@ export function PhotoPanel(props: {
         206,
         { size: 28 },
       );
-      p.button('strength-down', '−', 230, 172, 80, 68, { size: 36 });
+      const { max } = DEPTH_VIEW.depthStrength;
+      p.button({ kind: 'strength-step', by: -STRENGTH_STEP }, '−', 230, 172, 80, 68, { size: 36 });
       p.slider(
-        'strength',
+        (fraction) => ({ kind: 'strength', to: fraction * max }),
         'Depth strength',
         326,
         186,
         500,
         40,
-        strength / DEPTH_VIEW.depthStrength.max,
+        strength / max,
       );
-      p.button('strength-up', '+', 842, 172, 80, 68, { size: 36 });
+      p.button({ kind: 'strength-step', by: STRENGTH_STEP }, '+', 842, 172, 80, 68, { size: 36 });
       const active = isActive(reprocess.phase);
-      p.button('reprocess', 'Reprocess depth', 32, 270, 440, 84, { disabled: active });
-      p.button('cancel', 'Cancel', 490, 270, 220, 84, {
+      p.button({ kind: 'reprocess' }, 'Reprocess depth', 32, 270, 440, 84, { disabled: active });
+      p.button({ kind: 'cancel-reprocess' }, 'Cancel', 490, 270, 220, 84, {
         disabled: !active || reprocess.phase === 'requesting',
       });
       p.paragraph(describeReprocess(reprocess) || ' ', 32, 392, 960, {
         size: 28,
-        color: PHASE_COLORS[reprocess.phase] ?? PANEL_COLORS.muted,
+        color: statusLook(reprocess.phase).colour,
         maxLines: 3,
       });
       if (reprocess.history.length)
         p.text(reprocess.history.join(' → '), 32, 510, { size: 24, color: PANEL_COLORS.muted });
-      p.button('prev', '◀ Prev', 32, 580, 220, 84);
-      p.button('back', 'Back', 270, 580, 220, 84);
-      p.button('next', 'Next ▶', 508, 580, 220, 84);
-      p.button('help', 'Help', 746, 580, 220, 84);
+      p.button({ kind: 'step', direction: -1 }, '◀ Prev', 32, 580, 220, 84);
+      p.button({ kind: 'back' }, 'Back', 270, 580, 220, 84);
+      p.button({ kind: 'step', direction: 1 }, 'Next ▶', 508, 580, 220, 84);
+      p.button({ kind: 'side-panel', panel: 'help' }, 'Help', 746, 580, 220, 84);
     },
     [item, loadError, depthState, strength, reprocess],
   );

@@ -5,18 +5,18 @@ import { useMediaDetail } from '../api/use-media-detail';
 import { useReprocess } from '../api/use-reprocess';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { vrFitBox } from '../lib/depth/placement';
+import type { VrAction } from '../lib/vr-actions';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { VR_LAYOUT } from './vr-layout';
 import { PhotoPanel } from './vr-panels';
 import { xrMirror } from './xr-mirror';
 
-const STRENGTH_STEP = 0.1;
 const clamp = (v: number) =>
   Math.min(DEPTH_VIEW.depthStrength.max, Math.max(DEPTH_VIEW.depthStrength.min, v));
 
 interface Props {
   id: string;
-  onAction: (action: string) => void;
+  onAction: (action: VrAction) => void;
 }
 
 /**
@@ -28,9 +28,11 @@ export function VrPhoto({ id, onAction }: Props) {
   const { state: reprocess, reprocess: startReprocess, cancel } = useReprocess(item);
   const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [status, setStatus] = useState<DepthMediaStatus>({
+    mediaId: id,
     state: 'loading',
     triangles: 0,
     depthMapId: null,
+    settled: false,
   });
   const camera = useThree((s) => s.camera);
   const gl = useThree((s) => s.gl);
@@ -69,6 +71,7 @@ export function VrPhoto({ id, onAction }: Props) {
       'open-id': id,
       'depth-state': status.state,
       'depth-map-id': status.depthMapId,
+      'depth-settled': String(status.settled),
       'reprocess-phase': reprocess.phase,
       'reprocess-history': reprocess.history.join(' '),
       'reprocess-error': reprocess.error,
@@ -81,6 +84,7 @@ export function VrPhoto({ id, onAction }: Props) {
         'open-id': null,
         'depth-state': null,
         'depth-map-id': null,
+        'depth-settled': null,
         'reprocess-phase': null,
         'reprocess-history': null,
         'reprocess-error': null,
@@ -89,12 +93,11 @@ export function VrPhoto({ id, onAction }: Props) {
   );
 
   const onPress = useCallback(
-    (action: string, fraction: number) => {
-      if (action === 'strength') setStrength(clamp(fraction * DEPTH_VIEW.depthStrength.max));
-      else if (action === 'strength-down') setStrength((s) => clamp(s - STRENGTH_STEP));
-      else if (action === 'strength-up') setStrength((s) => clamp(s + STRENGTH_STEP));
-      else if (action === 'reprocess') void startReprocess();
-      else if (action === 'cancel') void cancel();
+    (action: VrAction) => {
+      if (action.kind === 'strength') setStrength(clamp(action.to));
+      else if (action.kind === 'strength-step') setStrength((s) => clamp(s + action.by));
+      else if (action.kind === 'reprocess') void startReprocess();
+      else if (action.kind === 'cancel-reprocess') void cancel();
       else onAction(action);
     },
     [startReprocess, cancel, onAction],

@@ -6,12 +6,12 @@ import type { GalleryFilter } from '../lib/gallery/gallery-filter';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
 import type { TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import type { VrAction } from '../lib/vr-actions';
 import { foveationFor, xrSettings } from '../lib/xr-settings';
 import { useVrControls, type VrActions } from './vr-controls';
 import { type GalleryScroll, VrGallery, wallLayout } from './vr-gallery';
 import { VR_LAYOUT } from './vr-layout';
 import {
-  applySettingPress,
   GalleryToolbar,
   HelpPanel,
   MonthScrubber,
@@ -87,23 +87,46 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
   }, [openId, gallery.filter, side]);
 
   const act = useCallback(
-    (action: string) => {
-      if (applySettingPress(action)) return;
-      if (action.startsWith('filter:')) {
-        scroll.current = { position: 0, target: 0 };
-        onFilter(action.slice('filter:'.length) as GalleryFilter);
-      } else if (action === 'page-up') scroll.current.target -= G.viewHeight * 0.75;
-      else if (action === 'page-down') scroll.current.target += G.viewHeight * 0.75;
-      else if (action === 'month-prev') jumpMonth(layout, scroll.current, -1);
-      else if (action === 'month-next') jumpMonth(layout, scroll.current, 1);
-      else if (action === 'help') setSide((s) => (s === 'help' ? null : 'help'));
-      else if (action === 'settings') setSide((s) => (s === 'settings' ? null : 'settings'));
-      else if (action === 'close-side') setSide(null);
-      else if (action === 'back') onClose();
-      else if (action === 'prev') onStep(-1);
-      else if (action === 'next') onStep(1);
-      else if (action.startsWith('scrub:')) scrubTo(layout, scroll.current, action.slice(6));
-      else if (action === 'exit-vr') void session?.end();
+    (action: VrAction) => {
+      switch (action.kind) {
+        case 'filter':
+          scroll.current = { position: 0, target: 0 };
+          onFilter(action.filter);
+          break;
+        case 'page':
+          scroll.current.target += action.direction * G.viewHeight * 0.75;
+          break;
+        case 'month':
+          jumpMonth(layout, scroll.current, action.direction);
+          break;
+        case 'scrub':
+          scrubTo(layout, scroll.current, action.to);
+          break;
+        case 'side-panel':
+          setSide((s) => (s === action.panel ? null : action.panel));
+          break;
+        case 'close-side-panel':
+          setSide(null);
+          break;
+        case 'setting':
+          xrSettings.set({ [action.key]: action.value });
+          break;
+        case 'back':
+          onClose();
+          break;
+        case 'step':
+          onStep(action.direction);
+          break;
+        case 'exit-vr':
+          void session?.end();
+          break;
+        // The open item's own actions (depth strength, reprocessing) are handled by its view.
+        case 'strength':
+        case 'strength-step':
+        case 'reprocess':
+        case 'cancel-reprocess':
+          break;
+      }
     },
     [layout, onClose, onStep, onFilter, session],
   );
@@ -130,7 +153,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
       <ambientLight intensity={1} />
       <VrStats />
       {openId ? (
-        <VrPhoto id={openId} onAction={act} />
+        <VrPhoto key={openId} id={openId} onAction={act} />
       ) : (
         <>
           <VrGallery

@@ -58,13 +58,13 @@ export interface Disparity {
 }
 const q = (d: Disparity, sample: number) => d.shift + d.scale * sample;
 
-/** Points per cell a vertex looks at, along each axis. */
-export const VERTEX_LATTICE_STEPS = 4;
+/** Points per cell a vertex looks at, along each axis (every half cell). */
+export const VERTEX_LATTICE_STEPS = 2;
 const STEPS = Array.from(
   { length: 2 * VERTEX_LATTICE_STEPS + 1 },
   (_, i) => i / VERTEX_LATTICE_STEPS - 1,
 );
-/** The points a vertex looks at, in cells: every quarter cell within one cell (symmetric). */
+/** The points a vertex looks at, in cells: every half cell within one cell (symmetric). */
 export const VERTEX_LATTICE: ReadonlyArray<readonly [number, number]> = STEPS.flatMap((dv) =>
   STEPS.map((du) => [du, dv] as const),
 ).filter(([du, dv]) => du !== 0 || dv !== 0);
@@ -82,7 +82,7 @@ export interface VertexSamples {
  * a point within one cell (looked at every quarter cell) is nearer by more than `relativeJump` of
  * that point's disparity and by `stepContrast` times the step the other way — an occluding edge:
  * planes at grazing angles have even steps, an occlusion one outsized step. The step the other way
- * is the smaller of the one from the vertex and the one just beyond (a quarter cell further,
+ * is the smaller of the one from the vertex and the one just beyond (half a cell further,
  * scaled to the same length), so a vertex right on the edge (its sample a blend of both sides)
  * counts too. The vertex then takes the nearest such point's sample, so the triangles across the
  * edge lie at the near side's depth — a rounded near thing's rim moves with it rather than
@@ -105,7 +105,7 @@ export function surfaceSamples(
     const near = field(u + du * cellU, v + dv * cellV);
     const step = q(disparity, near) - q0;
     if (!(near > surface && step > relativeJump * q(disparity, near))) continue;
-    // The other way: a point as far, and one a quarter cell beyond it (none beside the border,
+    // The other way: a point as far, and one a lattice step beyond it (none beside the border,
     // where the map is clamped, so flat).
     const reach = Math.max(Math.abs(du), Math.abs(dv)) * VERTEX_LATTICE_STEPS;
     const beyond = 1 + 1 / reach;

@@ -49,7 +49,7 @@ export const DEPTH_VIEW = {
    * Grid cells along the picture's long side: the surface (its background layer has half as many),
    * and the coarse one drawn first while the full grid is prepared.
    */
-  mesh: { cellsLongSide: 256, coarseCellsLongSide: 48, backgroundCellFactor: 2 },
+  mesh: { cellsLongSide: 192, coarseCellsLongSide: 48, backgroundCellFactor: 2 },
   /** Quest 3 budget for the photo view. */
   budget: { maxTriangles: 300_000, maxDrawCalls: 20 },
   /** Seconds for the 3D shape to grow in (or flatten, when a newer depth map replaces it). */

@@ -2,6 +2,7 @@ import type { ThreeEvent } from '@react-three/fiber';
 import { useFrame } from '@react-three/fiber';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
+import type { VrAction } from '../../lib/vr-actions';
 import { type MirrorTarget, xrMirror } from '../xr-mirror';
 import { hitAt, type PanelHit, PanelPainter } from './panel-painter';
 
@@ -12,7 +13,7 @@ interface Props {
   pixels: [number, number];
   /** Draws the panel; called again whenever it changes identity or the hovered button changes. */
   paint: (painter: PanelPainter) => void;
-  onPress: (id: string, fraction: number) => void;
+  onPress: (action: VrAction) => void;
   position?: [number, number, number];
   rotation?: [number, number, number];
 }
@@ -86,7 +87,7 @@ export function CanvasPanel({
     if (!uv) return undefined;
     const x = uv.x * width;
     const hit = hitAt(hits.current, x, (1 - uv.y) * height);
-    return hit && { hit, fraction: (x - hit.x) / hit.w };
+    return hit && { hit, action: hit.slider ? hit.slider((x - hit.x) / hit.w) : hit.action };
   };
 
   return (
@@ -97,7 +98,7 @@ export function CanvasPanel({
       onClick={(event) => {
         event.stopPropagation();
         const found = hitOf(event);
-        if (found && !found.hit.disabled) onPress(found.hit.id, found.fraction);
+        if (found && !found.hit.disabled) onPress(found.action);
       }}
       onPointerMove={(event) => {
         const id = hitOf(event)?.hit.id ?? null;

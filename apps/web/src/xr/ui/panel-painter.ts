@@ -1,5 +1,9 @@
+import { actionKey, type VrAction } from '../../lib/vr-actions';
+
 /** A pressable area of a panel, in canvas pixels. */
 export interface PanelHit {
+  action: VrAction;
+  /** The action's key (`actionKey`). */
   id: string;
   label: string;
   x: number;
@@ -7,8 +11,8 @@ export interface PanelHit {
   w: number;
   h: number;
   disabled?: boolean;
-  /** A slider: the press reports where along its width (0…1). */
-  slider?: boolean;
+  /** A slider: the press's action for where along its width (0…1) it was pressed. */
+  slider?: (fraction: number) => VrAction;
 }
 
 export const PANEL_COLORS = {
@@ -20,8 +24,6 @@ export const PANEL_COLORS = {
   active: '#2f6f8f',
   disabled: '#24252b',
   accent: '#6fe0c8',
-  queued: '#f2b33d',
-  processing: '#5aa8ff',
   failed: '#ff6b6b',
 } as const;
 
@@ -87,7 +89,7 @@ export class PanelPainter {
   }
 
   button(
-    id: string,
+    action: VrAction,
     label: string,
     x: number,
     y: number,
@@ -96,6 +98,7 @@ export class PanelPainter {
     options: { active?: boolean; disabled?: boolean; size?: number } = {},
   ): void {
     const { ctx } = this;
+    const id = actionKey(action);
     ctx.fillStyle = options.disabled
       ? PANEL_COLORS.disabled
       : options.active
@@ -114,12 +117,24 @@ export class PanelPainter {
     ctx.fillStyle = options.disabled ? PANEL_COLORS.muted : PANEL_COLORS.text;
     ctx.textAlign = 'center';
     ctx.fillText(ellipsize(ctx, label, w - 16), x + w / 2, y + h / 2);
-    this.hits.push({ id, label, x, y, w, h, ...(options.disabled ? { disabled: true } : {}) });
+    this.hits.push({
+      action,
+      id,
+      label,
+      x,
+      y,
+      w,
+      h,
+      ...(options.disabled ? { disabled: true } : {}),
+    });
   }
 
-  /** A horizontal slider showing `fraction`; pressing it sets the value where it was pressed. */
+  /**
+   * A horizontal slider showing `fraction`; pressing it sets the value where it was pressed
+   * (`toAction` of the fraction).
+   */
   slider(
-    id: string,
+    toAction: (fraction: number) => VrAction,
     label: string,
     x: number,
     y: number,
@@ -128,13 +143,15 @@ export class PanelPainter {
     fraction: number,
   ): void {
     const { ctx } = this;
+    const action = toAction(fraction);
+    const id = actionKey(action);
     ctx.fillStyle = this.hovered === id ? PANEL_COLORS.buttonHover : PANEL_COLORS.button;
     roundRect(ctx, x, y, w, h, h / 2);
     ctx.fill();
     ctx.fillStyle = PANEL_COLORS.active;
     roundRect(ctx, x, y, Math.max(h, w * Math.min(1, Math.max(0, fraction))), h, h / 2);
     ctx.fill();
-    this.hits.push({ id, label, x, y, w, h, slider: true });
+    this.hits.push({ action, id, label, x, y, w, h, slider: toAction });
   }
 }
 
