@@ -170,14 +170,6 @@ export async function measureAgainstFlat(
           const i = (y * width + x) * 4;
           const px = x + 0.5;
           const py = y + 0.5;
-          lumaA[y * width + x] =
-            0.299 * (rendered[i] as number) +
-            0.587 * (rendered[i + 1] as number) +
-            0.114 * (rendered[i + 2] as number);
-          lumaB[y * width + x] =
-            0.299 * (flat[i] as number) +
-            0.587 * (flat[i + 1] as number) +
-            0.114 * (flat[i + 2] as number);
           if (inside(px, py, 1)) {
             area++;
             // Background-coloured where the photo is not: a hole in the surface.
