@@ -1,9 +1,10 @@
 import { useFrame, useThree } from '@react-three/fiber';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import type * as THREE from 'three';
 import { revealCellsPerDisparity } from '../lib/depth/depth-edges';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { type FitBox, reliefFor, restRect } from '../lib/depth/placement';
-import { gridTriangles, surfaceGrids } from '../lib/depth/surface-grid';
+import { gridTriangles, type SurfaceGrids, surfaceGrids } from '../lib/depth/surface-grid';
 import { DepthPrepass } from './depth-prepass';
 import type { ColourSource, DepthSource } from './depth-sources';
 import {
@@ -84,123 +85,177 @@ export function DepthSurface({
     [colour.aspect, box, sizeScale, distanceMeters],
   );
 
-  // The depth in the uniforms, how far it has grown in, and whether the full grids are drawn yet.
-  const [shown, setShown] = useState<DepthSource | null>(null);
-  const [full, setFull] = useState(false);
-  const grown = useRef(0);
-  const reliefAt = useCallback(
-    (at: number) =>
-      shown &&
-      reliefFor({
-        encoding: shown.encoding,
-        stats: shown.stats,
-        cameraHalfTanX: shown.cameraHalfTanX,
-        rect,
-        strength: at,
-      }),
-    [shown, rect],
-  );
-  const relief = useMemo(() => reliefAt(strength), [reliefAt, strength]);
-  // The far side spreads as far as gaps open at the strongest relief, so moving the depth
-  // slider does not gather it again.
-  const strongest = useMemo(() => reliefAt(DEPTH_VIEW.depthStrength.max), [reliefAt]);
-
-  useEffect(() => {
+  // Set before the frame that draws with it (a layout effect runs before the next frame).
+  useLayoutEffect(() => {
     uniforms.uColour.value = colour.texture;
     uniforms.uDecodeColour.value = colour.decode ? 1 : 0;
     setRegion(uniforms.uColourRegion.value, uniforms.uColourClamp.value, colour.region);
   }, [uniforms, colour]);
 
-  // The prepass of what is drawn runs again before the next frame whenever the depth changed (the
-  // far side also when the strongest relief did: it spreads as far as gaps open).
-  const drawn = full ? grids.full : grids.coarse;
-  const prepass = full ? prepasses.full : prepasses.coarse;
-  const stale = useRef({ surface: true, farSide: true });
-  useEffect(() => {
-    if (!shown) return;
-    uniforms.uDepth.value = shown.texture;
-    setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, shown.region);
-    setFull(false);
-  }, [uniforms, shown]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new depth is a new prepass
-  useEffect(() => {
-    uniforms.uSurfaceCell.value.set(1 / drawn.surface.columns, 1 / drawn.surface.rows);
-    uniforms.uSurfaceSamples.value = prepass.surfaceSamples;
-    stale.current = { surface: true, farSide: true };
-  }, [uniforms, drawn, prepass, shown, depthVersion]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: new relief is a new far side
-  useEffect(() => {
-    stale.current.farSide = true;
-  }, [strongest]);
+  // What the frame loop shows is its own state, not React's: a depth that arrives is drawn in the
+  // next frame, with no render in between (on a slow GPU each render costs a frame).
+  const view = useRef<FrameView>(initialView());
+  const latest = useRef({ depth, strength, rect, depthVersion, onShown });
+  latest.current = { depth, strength, rect, depthVersion, onShown };
+  const surfaceMesh = useRef<THREE.Mesh>(null);
+  const backgroundMesh = useRef<THREE.Mesh>(null);
 
-  // Depth textures: disposed once neither shown nor about to be.
-  const latest = useRef(depth);
-  latest.current = depth;
+  // A depth replaced before it was ever shown is disposed here; the shown one when swapped out.
   useEffect(
     () => () => {
-      if (shown && shown !== latest.current) shown.texture.dispose();
+      if (depth && depth !== view.current.shown) depth.texture.dispose();
     },
-    [shown],
+    [depth],
   );
-  useEffect(() => () => latest.current?.texture.dispose(), []);
+  useEffect(
+    () => () => {
+      view.current.shown?.texture.dispose();
+      view.current = initialView();
+    },
+    [],
+  );
 
-  const frames = useRef(0);
-  const [settled, setSettled] = useState(false);
   useFrame((_, delta) => {
+    const v = view.current;
+    const { depth, strength, rect, depthVersion, onShown } = latest.current;
     const step = delta / DEPTH_VIEW.blendSeconds;
-    if (depth !== shown) {
-      // Flatten what is shown, then swap the new depth in (nothing shown: at once).
-      grown.current = shown ? Math.max(0, grown.current - step) : 0;
-      if (grown.current === 0) setShown(depth);
-    } else if (shown) {
-      grown.current = Math.min(1, grown.current + step);
-      // The coarse grids draw the first frames of a new shape; then the full ones.
-      if (!full && ++frames.current > 1) {
-        frames.current = 0;
-        setFull(true);
+    if (depth !== v.shown) {
+      // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
+      // shown at once; one that comes later grows in from the flat picture.
+      v.grown = v.shown ? Math.max(0, v.grown - step) : 0;
+      if (v.grown === 0) {
+        v.shown?.texture.dispose();
+        v.shown = depth;
+        v.full = false;
+        v.coarseFrames = 0;
+        v.drawn = false;
+        v.grown = depth && v.frames === 0 ? 1 : 0;
+        if (depth) {
+          uniforms.uDepth.value = depth.texture;
+          setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, depth.region);
+        }
       }
+    } else if (v.shown) {
+      v.grown = Math.min(1, v.grown + step);
+      // The coarse grids draw the first frames of a new shape; then the full ones.
+      if (!v.full && ++v.coarseFrames > 1) v.full = true;
     }
-    setShape(uniforms, rect, relief, grown.current);
-    const nowSettled = depth === shown && (!shown || (full && grown.current === 1));
-    if (nowSettled !== settled) setSettled(nowSettled);
-    if (shown && strongest) {
-      if (stale.current.surface) prepass.updateSurface(gl);
-      if (stale.current.surface || stale.current.farSide) {
-        const cellTangent = (2 * rect.halfWidth) / rect.distance / drawn.background.columns;
-        prepass.updateFarSide(
-          gl,
-          revealCellsPerDisparity(strongest.kappa, strongest.qReference, cellTangent),
-        );
+    v.frames++;
+    const { shown } = v;
+    const grid = v.full ? grids.full : grids.coarse;
+    const prepass = v.full ? prepasses.full : prepasses.coarse;
+    if (grid !== v.grid || depthVersion !== v.version || shown !== v.prepared) {
+      v.grid = grid;
+      v.version = depthVersion;
+      v.prepared = shown;
+      v.stale = { surface: true, farSide: true };
+      uniforms.uSurfaceCell.value.set(1 / grid.surface.columns, 1 / grid.surface.rows);
+      uniforms.uSurfaceSamples.value = prepass.surfaceSamples;
+      if (surfaceMesh.current) surfaceMesh.current.geometry = gridGeometry(grid.surface);
+      if (backgroundMesh.current) backgroundMesh.current.geometry = gridGeometry(grid.background);
+    }
+    if (backgroundMesh.current) backgroundMesh.current.visible = shown !== null;
+
+    const relief = shown && reliefFor({ ...reliefInputs(shown), rect, strength });
+    setShape(uniforms, rect, relief, v.grown);
+    if (shown) {
+      // The far side spreads as far as gaps open at the strongest relief, so moving the depth
+      // slider does not gather it again.
+      const strongest = reliefFor({
+        ...reliefInputs(shown),
+        rect,
+        strength: DEPTH_VIEW.depthStrength.max,
+      });
+      const reach = revealCellsPerDisparity(
+        strongest.kappa,
+        strongest.qReference,
+        (2 * rect.halfWidth) / rect.distance / grid.background.columns,
+      );
+      if (reach !== v.reach) v.stale.farSide = true;
+      v.reach = reach;
+      if (v.stale.surface) prepass.updateSurface(gl);
+      if (v.stale.farSide) {
+        prepass.updateFarSide(gl, reach);
         uniforms.uFarSide.value = prepass.farSide;
       }
-      stale.current = { surface: false, farSide: false };
+      v.stale = { surface: false, farSide: false };
+      if (!v.drawn && shown === depth) {
+        v.drawn = true;
+        // User Timing mark: `pnpm bench web` measures selection → the first frame in depth.
+        performance.mark('depth-surface:3d');
+      }
+    }
+
+    const report: DepthSurfaceShown = {
+      depthId: shown && shown === depth ? shown.id : null,
+      triangles: shown ? gridTriangles(grid.surface, grid.background) : gridTriangles(grid.surface),
+      settled: depth === shown && (!shown || (v.full && v.grown === 1)),
+    };
+    const key = `${report.depthId}/${report.triangles}/${report.settled}`;
+    if (key !== v.reported) {
+      v.reported = key;
+      onShown?.(report);
     }
   });
-
-  const depthId = shown && shown === depth ? shown.id : null;
-  const triangles = shown
-    ? gridTriangles(drawn.surface, drawn.background)
-    : gridTriangles(drawn.surface);
-  useEffect(() => {
-    onShown?.({ depthId, triangles, settled });
-  }, [depthId, triangles, settled, onShown]);
 
   return (
     <group>
       <mesh
-        geometry={gridGeometry(drawn.surface)}
+        ref={surfaceMesh}
+        geometry={gridGeometry(grids.coarse.surface)}
         material={materials.surface}
         frustumCulled={false}
         renderOrder={0}
       />
-      {shown && (
-        <mesh
-          geometry={gridGeometry(drawn.background)}
-          material={materials.background}
-          frustumCulled={false}
-          renderOrder={1}
-        />
-      )}
+      <mesh
+        ref={backgroundMesh}
+        geometry={gridGeometry(grids.coarse.background)}
+        material={materials.background}
+        frustumCulled={false}
+        renderOrder={1}
+        visible={false}
+      />
     </group>
   );
 }
+
+/** The frame loop's state: the depth shown, how far it has grown in, and what is prepared. */
+interface FrameView {
+  shown: DepthSource | null;
+  /** 0 = flat … 1 = the full relief. */
+  grown: number;
+  /** Frames drawn, and frames drawn on the coarse grids since the shown depth came. */
+  frames: number;
+  coarseFrames: number;
+  full: boolean;
+  /** The grids, depth version and depth the prepass was run for, and the far side's reach. */
+  grid: SurfaceGrids | null;
+  version: number;
+  prepared: DepthSource | null;
+  reach: number;
+  stale: { surface: boolean; farSide: boolean };
+  /** The shown depth has been drawn; what was last reported to `onShown`. */
+  drawn: boolean;
+  reported: string;
+}
+
+const initialView = (): FrameView => ({
+  shown: null,
+  grown: 0,
+  frames: 0,
+  coarseFrames: 0,
+  full: false,
+  grid: null,
+  version: -1,
+  prepared: null,
+  reach: Number.NaN,
+  stale: { surface: true, farSide: true },
+  drawn: false,
+  reported: '',
+});
+
+const reliefInputs = (depth: DepthSource) => ({
+  encoding: depth.encoding,
+  stats: depth.stats,
+  cameraHalfTanX: depth.cameraHalfTanX,
+});
