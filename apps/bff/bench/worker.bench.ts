@@ -74,7 +74,7 @@ async function benchQueue(db: Database, url: string): Promise<void> {
           retryBaseSeconds: 1,
           retryMaxSeconds: 1,
           logger,
-          handler: noop,
+          handlers: { 'photo-depth': noop, 'video-depth': noop },
         }),
     );
     await Promise.all(runners.map((r) => r.start()));
@@ -165,7 +165,10 @@ async function benchPerPhoto(db: Database, work: string): Promise<void> {
     for (const mediaId of summary.addedIds.values()) {
       const job = { media_item_id: mediaId, requested_by: 'user' } as ClaimedJob;
       const started = performance.now();
-      const result = await handler(job, new AbortController().signal);
+      const result = await handler(job, {
+        signal: new AbortController().signal,
+        reportProgress: () => {},
+      });
       await db.transaction(async (tx) => result.commit?.(tx));
       await result.afterCommit?.();
       const total = performance.now() - started;

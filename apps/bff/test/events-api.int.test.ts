@@ -62,8 +62,18 @@ describe.each(ENGINES)('live status events on %s', (engine) => {
         status: 'processing',
         attempts: 1,
         lastError: null,
+        progress: null,
         depthMap: null,
       });
+    }
+
+    // A long job's progress is sent live too.
+    await writer.query(`UPDATE processing_queue SET progress = 42 WHERE id = $1`, [queueId]);
+    for (const client of [a, b]) {
+      const e = await client.next(
+        (x) => x.event === 'media.status' && (x.data as { progress: unknown }).progress === 42,
+      );
+      expect(e.data).toMatchObject({ mediaId, queueId, status: 'processing', progress: 42 });
     }
 
     await writer.query(

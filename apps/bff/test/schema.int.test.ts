@@ -61,12 +61,13 @@ const SPEC_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   ],
 };
 
-/** Columns later migrations append (05-queue-leases), after the spec's. */
+/** Columns later migrations append (05-queue-leases, 07-video-depth), after the spec's. */
 const EXTENSION_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   processing_queue: [
     ['locked_by', 'varchar(255)', true],
     ['lease_expires_at', TZ, true],
     ['requested_by', 'varchar(16)', false],
+    ['progress', 'smallint', true],
   ],
 };
 

@@ -76,10 +76,15 @@ describe.skipIf(!TEST_POSTGRES_URL)('depth workers sharing one PostgreSQL', () =
             retryBaseSeconds: 1,
             retryMaxSeconds: 1,
             logger,
-            handler: async (claimed) => {
-              handled.push(claimed.id);
-              await wait(1);
-              return { commit: async () => {}, discard: async () => {} };
+            handlers: {
+              'photo-depth': async (claimed) => {
+                handled.push(claimed.id);
+                await wait(1);
+                return { commit: async () => {}, discard: async () => {} };
+              },
+              'video-depth': async () => {
+                throw new Error('no videos here');
+              },
             },
           }),
       );

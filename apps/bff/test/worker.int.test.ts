@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
@@ -14,6 +16,7 @@ import { importFixtures, writeTestJpeg, writeTestVideo } from './helpers/media-f
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+const run = promisify(execFile);
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.each(ENGINES)('the depth worker on %s', (engine) => {
@@ -148,13 +151,39 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     expect(new Set(samples).size).toBeGreaterThan(700);
   });
 
-  it('makes a video’s depth map from a frame, at the video’s aspect', async () => {
+  it('makes a video’s depth video: every frame, its colour over its depth, at the video’s aspect', async () => {
     const mediaId = ids.get('clip.mp4') as string;
     await startWorker();
-    expect((await until(await queue(mediaId), ['completed', 'failed'])).status).toBe('completed');
+    const id = await queue(mediaId);
+    expect((await until(id, ['completed', 'failed'])).status).toBe('completed');
+    expect((await job(id)).progress).toBe(100);
     const depth = await depthRow(mediaId);
-    expect(depth).toMatchObject({ width: 921, height: 518 });
-    expect(depth?.processing_params).toMatchObject({ source: 'video-frame' });
+    // 160×90 → halves padded to 96 rows (whole macroblocks), stacked: 160×192.
+    expect(depth).toMatchObject({ format: 'mp4', width: 160, height: 192 });
+    expect(depth?.processing_params).toMatchObject({
+      source: 'video',
+      frames: 24,
+      video: { layout: 'colour-over-depth', colour: [0, 0, 160, 90], depth: [0, 96, 160, 90] },
+      normalization: { method: 'ema' },
+    });
+    const { stdout } = await run('ffprobe', [
+      '-v',
+      'error',
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height,nb_read_frames,color_range',
+      '-of',
+      'json',
+      String(depth?.file_path),
+    ]);
+    expect(JSON.parse(stdout).streams[0]).toMatchObject({
+      width: 160,
+      height: 192,
+      nb_read_frames: '24',
+      color_range: 'pc',
+    });
   });
 
   it('replaces a depth map on reprocessing and removes the old file only after', async () => {

@@ -15,5 +15,5 @@ export const PROCESSING_STATUSES = [
 ] as const;
 export type ProcessingStatus = (typeof PROCESSING_STATUSES)[number];
 
-export const DEPTH_MAP_FORMATS = ['png', 'exr', 'npy', 'raw'] as const;
+export const DEPTH_MAP_FORMATS = ['png', 'exr', 'npy', 'raw', 'mp4'] as const;
 export type DepthMapFormat = (typeof DEPTH_MAP_FORMATS)[number];

@@ -21,6 +21,8 @@ export const mediaStatusEventSchema = z.object({
   status: z.enum(PROCESSING_STATUSES).nullable(),
   attempts: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** Percent done of a long job (a video), while it runs; else null. */
+  progress: z.number().int().min(0).max(100).nullable(),
   depthMap: depthMapSummarySchema.nullable(),
 });
 export type MediaStatusEvent = z.infer<typeof mediaStatusEventSchema>;

@@ -3,6 +3,7 @@ export * from './api-contract';
 export * from './depth-encoding';
 export * from './enums';
 export * from './events';
+export * from './frame-code';
 export * from './health';
 export * from './media';
 export * from './openapi';

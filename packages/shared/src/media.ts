@@ -33,6 +33,8 @@ export const mediaItemSchema = z.object({
   lastError: z.string().nullable(),
   /** The newest queue entry of this item (null when never queued). */
   queueId: z.uuid().nullable(),
+  /** How far the newest job is (percent), for long jobs (videos); null when not reported. */
+  processingProgress: z.number().int().min(0).max(100).nullable(),
   depthMap: depthMapSummarySchema.nullable(),
   urls: z.object({
     original: z.string(),
@@ -46,6 +48,25 @@ export const mediaItemSchema = z.object({
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;
 
+const pixelRect = z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()]);
+
+/**
+ * A depth video (format mp4): every frame holds the colour frame and its depth, stacked. Depth is
+ * 8-bit disparity over the full range (255 = nearest), normalised over time, not per frame.
+ */
+export const depthVideoSchema = z.object({
+  layout: z.literal('colour-over-depth'),
+  /** Where each half is in the decoded frame, in pixels: [x, y from the top, width, height]. */
+  colour: pixelRect,
+  depth: pixelRect,
+  frameWidth: z.number().int().positive(),
+  frameHeight: z.number().int().positive(),
+  frameRate: z.number().positive(),
+  /** 2nd, 50th and 98th percentiles of the clip's depth samples, 0 (far) … 1 (near). */
+  stats: z.object({ low: z.number(), reference: z.number(), high: z.number() }),
+});
+export type DepthVideo = z.infer<typeof depthVideoSchema>;
+
 /** What the viewer needs to turn a depth map into geometry (GET /api/media/:id). */
 export const depthMapDetailSchema = depthMapSummarySchema.extend({
   /** Metric encoding (1/z = shift + scale·sample/65535) when the map is metric, else null. */
@@ -54,6 +75,8 @@ export const depthMapDetailSchema = depthMapSummarySchema.extend({
   focalLengthPixels: z.number().positive().nullable(),
   /** 35 mm-equivalent focal length of the photo, when known. */
   focalLength35mm: z.number().positive().nullable(),
+  /** For a depth video: its layout, frame rate and depth statistics; null for a depth image. */
+  video: depthVideoSchema.nullable(),
 });
 export type DepthMapDetail = z.infer<typeof depthMapDetailSchema>;
 

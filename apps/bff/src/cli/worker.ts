@@ -14,6 +14,7 @@ await runCli(async ({ env, db }) => {
     concurrency: Math.max(1, env.workerConcurrency),
     leaseSeconds: env.workerLeaseSeconds,
     ffmpegPath: env.ffmpegPath,
+    ffprobePath: env.ffprobePath,
     depthServiceUrl: env.depthServiceUrl,
     depthServiceTimeoutMs: env.depthServiceTimeoutMs,
     depthModelPath: env.depthModelPath,

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type DisparityEncoding, drawFrameCode } from '@immichvr/shared';
 import sharp from 'sharp';
+import { DepthVideoEncoder } from '../worker/video/depth-video-encoder';
+import { histogramStats } from '../worker/video/make-depth-video';
+import { stackedLayout, stackFrame } from '../worker/video/stacked-frame';
+import { planDepthVideo } from '../worker/video/video-plan';
 import { DEMO_PHOTOS, DEMO_VIDEOS, type DemoPhoto, type DemoVideo } from './catalogue';
 import { depthToPng, encodingFor } from './depth-png';
 import type {
@@ -10,7 +15,7 @@ import type {
   DemoManifestPhoto,
   DemoManifestVideo,
 } from './manifest';
-import { MANIFEST_FILE } from './manifest';
+import { DEMO_MANIFEST_VERSION, MANIFEST_FILE } from './manifest';
 import { type RenderedView, renderView } from './render';
 import { FULL_FRAME_DIAGONAL_MM } from './scene';
 import { buildScene, eyeLevelCamera } from './scenes';
@@ -59,7 +64,12 @@ export async function generateDemo(
 
   const total = photos.length + videos.length;
   let done = 0;
-  const manifest: DemoManifest = { version: 1, seed: DEMO_SEED, photos: [], videos: [] };
+  const manifest: DemoManifest = {
+    version: DEMO_MANIFEST_VERSION,
+    seed: DEMO_SEED,
+    photos: [],
+    videos: [],
+  };
   try {
     for (const photo of photos) {
       options.onProgress?.(done, total, photo.name);
@@ -176,6 +186,11 @@ async function writeVideo(
       ),
     );
   }
+  // Each frame shows its number (frame-code.ts), in colour here and in depth in the depth video.
+  for (const [k, view] of views.entries())
+    drawFrameCode(k, view.width, view.height, (x, y, on) => {
+      view.rgb.fill(on ? 255 : 0, (y * view.width + x) * 3, (y * view.width + x) * 3 + 3);
+    });
   const mediaFile = `videos/${video.name}`;
   await encodeH264(ffmpegPath, views, video, path.join(layout.mediaDir, mediaFile));
 
@@ -193,12 +208,63 @@ async function writeVideo(
     const name = `videos/${stem}/frame-${String(k).padStart(4, '0')}`;
     frames.push(await writeGroundTruth(layout, name, view, encoding, video.focalLength35mm));
   }
+  const depthVideo = await writeDepthVideo(layout, stem, views, video, encoding, ffmpegPath);
   return {
     mediaFile,
     capturedAt: video.capturedAt,
     framesPerSecond: video.framesPerSecond,
     frameCount,
     frames,
+    depthVideo,
+  };
+}
+
+/**
+ * The clip's exact depth as a depth video, the way the worker writes one (colour over depth, 8-bit
+ * disparity over the full range) but with the clip's one metric encoding, and the frame code
+ * drawn in depth too (near = 1).
+ */
+async function writeDepthVideo(
+  layout: DemoLayout,
+  stem: string,
+  views: RenderedView[],
+  video: DemoVideo,
+  encoding: DisparityEncoding,
+  ffmpegPath: string,
+): Promise<DemoManifestVideo['depthVideo']> {
+  const plan = planDepthVideo({
+    width: video.width,
+    height: video.height,
+    framesPerSecond: video.framesPerSecond,
+    durationSeconds: video.durationSeconds,
+  });
+  const file = `videos/${stem}/depth.mp4`;
+  const encoder = DepthVideoEncoder.start(ffmpegPath, plan, {
+    outFile: path.join(layout.groundTruthDir, file),
+    audioFrom: null,
+    signal: new AbortController().signal,
+    threads: 1,
+  });
+  const histogram = new Float64Array(256);
+  for (const [k, view] of views.entries()) {
+    const levels = new Uint8Array(view.width * view.height);
+    for (let i = 0; i < levels.length; i++) {
+      const s = (1 / (view.depthMeters[i] as number) - encoding.shift) / encoding.scale;
+      const level = Math.min(255, Math.max(0, Math.round(s * 255)));
+      levels[i] = level;
+      histogram[level] = (histogram[level] as number) + 1;
+    }
+    drawFrameCode(k, view.width, view.height, (x, y, on) => {
+      levels[y * view.width + x] = on ? 255 : 0;
+    });
+    await encoder.write(stackFrame(view.rgb, levels, plan));
+  }
+  await encoder.finish();
+  return {
+    file,
+    width: plan.frameWidth,
+    height: plan.frameHeight,
+    video: { ...stackedLayout(plan), stats: histogramStats(histogram) },
   };
 }
 

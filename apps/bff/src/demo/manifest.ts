@@ -1,8 +1,9 @@
-import type { DisparityEncoding } from '@immichvr/shared';
+import type { DepthVideo, DisparityEncoding } from '@immichvr/shared';
 
 /** What the demo generator wrote, kept beside the ground truth as manifest.json. */
 export interface DemoManifest {
-  version: 1;
+  /** 2: videos carry their frame code and a depth video. */
+  version: typeof DEMO_MANIFEST_VERSION;
   seed: number;
   photos: DemoManifestPhoto[];
   videos: DemoManifestVideo[];
@@ -35,6 +36,10 @@ export interface DemoManifestVideo {
   frameCount: number;
   /** Ground truth of each frame, in order; one encoding for the whole clip. */
   frames: DemoGroundTruth[];
+  /** The exact depth as a depth video (relative to the ground-truth folder), frame for frame. */
+  depthVideo: { file: string; width: number; height: number; video: DepthVideo };
 }
+
+export const DEMO_MANIFEST_VERSION = 2;
 
 export const MANIFEST_FILE = 'manifest.json';

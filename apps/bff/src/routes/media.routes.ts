@@ -85,7 +85,7 @@ export function mediaRoutes(deps: AppDeps) {
       const { file, row } = await files.depthMap(idOf(c.req.param('id')));
       if (c.req.method === 'GET') deps.depthAccess.record(row.id);
       return sendFile(c.req.raw, file, {
-        contentType: 'image/png',
+        contentType: row.mime_type,
         etag: row.checksum,
         cacheControl: DEPTH_CACHE,
       });

@@ -5,7 +5,7 @@ import { findMediaWithoutDepthMap, recordDepthMap } from '../db/queries/depth-ma
 import { countMediaItems } from '../db/queries/library.queries';
 import { demoLayout, generateDemo } from '../demo/generate-demo';
 import type { DemoGroundTruth, DemoManifest } from '../demo/manifest';
-import { MANIFEST_FILE } from '../demo/manifest';
+import { DEMO_MANIFEST_VERSION, MANIFEST_FILE } from '../demo/manifest';
 import { sha256File } from '../import/hash-file';
 import { importFolder } from './import.service';
 
@@ -79,17 +79,23 @@ export async function createDemoLibrary(
     mediaFile: string,
     truth: DemoGroundTruth,
     extra: Record<string, unknown>,
+    file: { path: string; format: 'png' | 'mp4'; width: number; height: number } = {
+      path: truth.depthFile,
+      format: 'png',
+      width: truth.width,
+      height: truth.height,
+    },
   ) => {
     const mediaId = missing.get(path.join(layout.mediaDir, mediaFile));
     if (!mediaId) return;
-    const filePath = path.join(layout.groundTruthDir, truth.depthFile);
+    const filePath = path.join(layout.groundTruthDir, file.path);
     await recordDepthMap(db, {
       mediaItemId: mediaId,
       filePath,
       fileSize: (await stat(filePath)).size,
-      format: 'png',
-      width: truth.width,
-      height: truth.height,
+      format: file.format,
+      width: file.width,
+      height: file.height,
       modelName: GROUND_TRUTH_MODEL,
       modelVersion: GROUND_TRUTH_VERSION,
       processingParams: {
@@ -108,21 +114,29 @@ export async function createDemoLibrary(
   for (const video of manifest.videos) {
     const first = video.frames[0];
     if (!first) continue;
-    // A video's depth map is its first frame; every frame's ground truth is listed for later use.
-    await record(video.mediaFile, first, {
-      frame: 0,
-      framesPerSecond: video.framesPerSecond,
-      frameDepthFiles: video.frames.map((f) => f.depthFile),
-    });
+    // A video's depth is its depth video (every frame, colour over depth, the clip's encoding).
+    const { depthVideo } = video;
+    await record(
+      video.mediaFile,
+      first,
+      {
+        video: depthVideo.video,
+        framesPerSecond: video.framesPerSecond,
+        frameDepthFiles: video.frames.map((f) => f.depthFile),
+      },
+      { path: depthVideo.file, format: 'mp4', width: depthVideo.width, height: depthVideo.height },
+    );
   }
   return { generated, added: summary.added, depthMaps };
 }
 
 async function readManifest(groundTruthDir: string): Promise<DemoManifest | null> {
   try {
-    return JSON.parse(
+    const manifest = JSON.parse(
       await readFile(path.join(groundTruthDir, MANIFEST_FILE), 'utf8'),
     ) as DemoManifest;
+    // A demo rendered by an earlier version is rendered again.
+    return manifest.version === DEMO_MANIFEST_VERSION ? manifest : null;
   } catch {
     return null;
   }

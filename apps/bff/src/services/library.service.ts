@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import {
   type DepthMapSummary,
+  type DepthVideo,
+  depthVideoSchema,
   disparityEncodingSchema,
   type LibraryFilterQuery,
   type MediaDetail,
@@ -101,6 +103,7 @@ export function toMediaItem(row: LibraryRow): MediaItem {
     processingAttempts: row.processing_attempts,
     lastError: row.last_error,
     queueId: row.queue_id,
+    processingProgress: row.processing_progress ?? null,
     depthMap: toDepthMapSummary(row),
     urls: mediaUrls(row.media_id, row.depth_map_id),
   };
@@ -131,6 +134,7 @@ export function toMediaDetail(row: MediaDetailRow): MediaDetail {
       encoding: encoding.success ? encoding.data : null,
       focalLengthPixels: positive(params.focalLengthPixels),
       focalLength35mm: positive(params.focalLength35mm),
+      video: summary.format === 'mp4' ? parseDepthVideo(params.video) : null,
     },
     mimeType: row.mime_type,
     fileSizeBytes: Number(row.file_size),
@@ -138,4 +142,10 @@ export function toMediaDetail(row: MediaDetailRow): MediaDetail {
     frameRate: row.frame_rate === null ? null : Number(row.frame_rate),
     checksum: row.checksum,
   };
+}
+
+/** A depth video's layout as recorded in processing_params.video; null when it is not readable. */
+function parseDepthVideo(recorded: unknown): DepthVideo | null {
+  const parsed = depthVideoSchema.safeParse(recorded);
+  return parsed.success ? parsed.data : null;
 }

@@ -19,6 +19,7 @@ const notificationSchema = z.discriminatedUnion('kind', [
     status: z.enum(PROCESSING_STATUSES),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
+    progress: z.number().int().nullable().optional(),
   }),
   z.object({ kind: z.literal('depth'), mediaId: z.uuid(), depthMapId: z.uuid().nullable() }),
   z.object({ kind: z.enum(['added', 'deleted']), mediaId: z.uuid() }),
@@ -140,6 +141,7 @@ export class MediaEvents {
             status: n.status,
             attempts: n.attempts,
             lastError: n.lastError,
+            progress: n.progress ?? null,
             depthMap: toDepthMapSummary(row),
           }
         : {
@@ -148,6 +150,7 @@ export class MediaEvents {
             status: row.processing_status,
             attempts: row.processing_attempts,
             lastError: row.last_error,
+            progress: row.processing_progress ?? null,
             depthMap: toDepthMapSummary(row),
           };
     this.publish(MEDIA_EVENTS.status, event);

@@ -15,8 +15,8 @@ export function dataLayout(dataDir: string) {
     previews,
     /** Generated depth maps: depth/<2 hex>/<media id>-<generation>.png. */
     depthMaps,
-    depthMapFile: (mediaId: string, generation: string) =>
-      path.join(depthMaps, mediaId.slice(0, 2), `${mediaId}-${generation}.png`),
+    depthMapFile: (mediaId: string, generation: string, extension: 'png' | 'mp4' = 'png') =>
+      path.join(depthMaps, mediaId.slice(0, 2), `${mediaId}-${generation}.${extension}`),
     /** Partial files before their atomic rename (same file system as their destination). */
     tmp: path.join(dataDir, 'tmp'),
     previewFile: (mediaId: string, size: number) =>

@@ -12,11 +12,14 @@ import { HttpEstimator } from './depth/http-estimator';
 import { OnnxEstimator } from './depth/onnx-estimator';
 import { depthJobHandler } from './depth-job';
 import { QueueRunner } from './queue-runner';
+import { videoDepthJobHandler } from './video-depth-job';
 
 export interface WorkerConfig {
   concurrency: number;
   leaseSeconds: number;
   ffmpegPath: string;
+  /** Reads a video's size and rate before its depth video is made (default: ffprobe on PATH). */
+  ffprobePath?: string;
   depthServiceUrl: string | undefined;
   depthServiceTimeoutMs: number;
   /** An ONNX model file; when unset, DATA_DIR/models/depth-anything-v2-small.onnx if present. */
@@ -61,6 +64,7 @@ export async function createDepthWorker(
   files = new FileLocator(db, layout.dataDir, logger),
 ): Promise<{ runner: QueueRunner; estimator: DepthEstimator }> {
   const estimator = await chooseEstimator(config, layout.dataDir);
+  const deps = { db, layout, files, estimator, ffmpegPath: config.ffmpegPath };
   const runner = new QueueRunner(db, {
     workerId: `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     concurrency: config.concurrency,
@@ -69,7 +73,13 @@ export async function createDepthWorker(
     retryBaseSeconds: config.retryBaseSeconds ?? 5,
     retryMaxSeconds: config.retryMaxSeconds ?? 600,
     logger,
-    handler: depthJobHandler({ db, layout, files, estimator, ffmpegPath: config.ffmpegPath }),
+    handlers: {
+      'photo-depth': depthJobHandler(deps),
+      'video-depth': videoDepthJobHandler({
+        ...deps,
+        ffprobePath: config.ffprobePath ?? 'ffprobe',
+      }),
+    },
   });
   return { runner, estimator };
 }

@@ -8,10 +8,12 @@ import {
   recoverExpiredLeases,
   releaseJob,
   renewLease,
+  setJobProgress,
 } from '../db/queries/worker.queries';
 import type { Logger } from '../logger';
 import { MEDIA_EVENTS_CHANNEL } from '../services/media-events.service';
 import { describeJobError } from '../storage/storage-errors';
+import { type JobKind, jobKindOf } from './job-kinds';
 
 /** What a job produced, applied only if the job is still ours when it finishes. */
 export interface JobResult {
@@ -28,7 +30,18 @@ export interface JobResult {
   discardUnlessRecorded?(db: Queryable): Promise<void>;
 }
 
-export type JobHandler = (job: ClaimedJob, signal: AbortSignal) => Promise<JobResult>;
+/** What a running job is given: its stop signal, and a way to say how far it is. */
+export interface JobContext {
+  /** Aborted when the job is cancelled, taken back or the worker shuts down. */
+  signal: AbortSignal;
+  /** 0…100; stored (at most every PROGRESS_EVERY_MS, and only when the whole percent changed). */
+  reportProgress(percent: number): void;
+}
+
+export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobResult>;
+
+/** Progress is written at most this often per job (each write is a live event). */
+const PROGRESS_EVERY_MS = 500;
 
 export interface QueueRunnerOptions {
   /** Shown in locked_by: host, pid and a random suffix, unique per runner. */
@@ -42,7 +55,8 @@ export interface QueueRunnerOptions {
   /** Back-off before attempt n+1: retryBaseSeconds · 2^(n−1), at most retryMaxSeconds. */
   retryBaseSeconds: number;
   retryMaxSeconds: number;
-  handler: JobHandler;
+  /** The handler of each job kind. */
+  handlers: Record<JobKind, JobHandler>;
   logger: Logger;
 }
 
@@ -57,7 +71,8 @@ class NotOurs extends Error {}
  * Works through processing_queue: claims due jobs (FOR UPDATE SKIP LOCKED), renews their leases
  * while they run, completes them together with their result in one transaction, retries failures
  * with exponential back-off until max_attempts, and takes back jobs of workers that died.
- * Cancelling a job (status → cancelled) stops it at the next lease renewal; its result is dropped.
+ * Cancelling a job (status → cancelled) stops it at once (its NOTIFY), or at the latest at the next
+ * lease renewal or progress report; its result is dropped.
  */
 export class QueueRunner {
   private running = false;
@@ -83,7 +98,10 @@ export class QueueRunner {
     this.unlisten = await this.db
       .listen(MEDIA_EVENTS_CHANNEL, {
         onNotify: (payload) => {
-          if (isQueuedJobNotification(payload)) this.wake?.();
+          const change = parseQueueNotification(payload);
+          if (change?.status === 'queued') this.wake?.();
+          if (change?.status === 'cancelled')
+            this.active.get(change.queueId)?.abort(new JobStopped('cancelled'));
         },
       })
       .catch(() => undefined);
@@ -190,8 +208,23 @@ export class QueueRunner {
       Math.max(200, (leaseSeconds * 1000) / 3),
     );
     const started = performance.now();
+    let reported = { percent: -1, at: 0 };
+    const reportProgress = (value: number) => {
+      const percent = Math.max(0, Math.min(100, Math.floor(value)));
+      const now = performance.now();
+      if (percent === reported.percent || now - reported.at < PROGRESS_EVERY_MS) return;
+      reported = { percent, at: now };
+      setJobProgress(this.db, job.id, workerId, percent).then(
+        (ours) => {
+          if (!ours) controller.abort(new JobStopped('cancelled or taken back'));
+        },
+        (error: Error) =>
+          logger.warn('progress not recorded', { jobId: job.id, error: error.message }),
+      );
+    };
     try {
-      const result = await this.options.handler(job, controller.signal);
+      const handler = this.options.handlers[jobKindOf(job.media_type)];
+      const result = await handler(job, { signal: controller.signal, reportProgress });
       // The result first, then the job: its 'completed' event then already carries the result.
       // A job cancelled or taken back meanwhile rolls both back.
       const commit = result.commit?.bind(result);
@@ -258,12 +291,16 @@ export class QueueRunner {
   }
 }
 
-/** Whether a media_events payload (04-media-events.sql) says a job became due. */
-function isQueuedJobNotification(payload: string): boolean {
+/** A media_events payload (07-video-depth.sql) about a queue row: its id and new status. */
+function parseQueueNotification(payload: string): { queueId: string; status: string } | null {
   try {
-    const event = JSON.parse(payload) as { kind?: unknown; status?: unknown };
-    return event.kind === 'queue' && event.status === 'queued';
+    const event = JSON.parse(payload) as { kind?: unknown; status?: unknown; queueId?: unknown };
+    return event.kind === 'queue' &&
+      typeof event.status === 'string' &&
+      typeof event.queueId === 'string'
+      ? { queueId: event.queueId, status: event.status }
+      : null;
   } catch {
-    return false;
+    return null;
   }
 }

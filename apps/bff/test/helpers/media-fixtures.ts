@@ -41,20 +41,26 @@ export async function writeTestJpeg(
 }
 
 /** A 1 s, 160×90 H.264 test pattern. */
-export async function writeTestVideo(file: string): Promise<void> {
+export async function writeTestVideo(
+  file: string,
+  options: { size?: string; rate?: number; seconds?: number; sound?: boolean } = {},
+): Promise<void> {
+  const { size = '160x90', rate = 24, seconds = 1, sound = false } = options;
   await mkdir(path.dirname(file), { recursive: true });
+  const input = ['-f', 'lavfi', '-i', `testsrc=size=${size}:rate=${rate}:duration=${seconds}`];
+  if (sound) input.push('-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`);
   await run('ffmpeg', [
     '-v',
     'error',
     '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    'testsrc=size=160x90:rate=24:duration=1',
+    ...input,
     '-pix_fmt',
     'yuv420p',
     '-c:v',
     'libx264',
+    '-preset',
+    'ultrafast',
+    ...(sound ? ['-c:a', 'aac'] : []),
     file,
   ]);
 }

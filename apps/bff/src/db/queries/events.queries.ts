@@ -14,6 +14,7 @@ export type MediaStatusRow = Pick<
   | 'depth_map_width'
   | 'depth_map_height'
   | 'depth_map_model_name'
+  | 'processing_progress'
 >;
 
 /** What a client shows of an item's processing: its newest job and its depth map. */
@@ -24,7 +25,7 @@ export async function findMediaStatus(
   const { rows } = await db.query<MediaStatusRow>(
     `SELECT media_id, queue_id, processing_status, processing_attempts, last_error, depth_map_id,
        depth_map_generated_at, depth_map_format, depth_map_width, depth_map_height,
-       depth_map_model_name
+       depth_map_model_name, processing_progress
      FROM media_processing_status WHERE media_id = $1`,
     [mediaId],
   );

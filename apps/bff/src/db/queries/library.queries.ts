@@ -25,6 +25,7 @@ export interface LibraryRow {
   depth_map_width: number | null;
   depth_map_height: number | null;
   depth_map_model_name: string | null;
+  processing_progress: number | null;
 }
 
 /** The view's columns a client sees (never depth_map_path). */
@@ -47,6 +48,7 @@ const LIBRARY_COLUMN_NAMES = [
   'depth_map_width',
   'depth_map_height',
   'depth_map_model_name',
+  'processing_progress',
 ] as const;
 const libraryColumns = (alias = '') => LIBRARY_COLUMN_NAMES.map((c) => `${alias}${c}`).join(', ');
 
@@ -156,7 +158,10 @@ export async function findDepthMapFile(
   mediaId: string,
 ): Promise<MediaFileRow | null> {
   const { rows } = await db.query<MediaFileRow>(
-    `SELECT id, file_path, 'image/png' AS mime_type, checksum FROM depth_map_cache WHERE media_item_id = $1`,
+    `SELECT id, file_path, CASE format WHEN 'png' THEN 'image/png' WHEN 'mp4' THEN 'video/mp4'
+         ELSE 'application/octet-stream' END AS mime_type,
+       checksum
+     FROM depth_map_cache WHERE media_item_id = $1`,
     [mediaId],
   );
   return rows[0] ?? null;

@@ -1,9 +1,12 @@
+import type { MediaType } from '@immichvr/shared';
 import type { Queryable } from '../database';
 import type { QueueRow } from './queue.queries';
 
 export interface ClaimedJob extends QueueRow {
   locked_by: string;
   requested_by: 'system' | 'user';
+  /** The item's type: what kind of job this is (job-kinds.ts). */
+  media_type: MediaType;
 }
 
 /**
@@ -19,7 +22,7 @@ export async function claimNextJob(
   const { rows } = await db.query<ClaimedJob>(
     `UPDATE processing_queue q
      SET status = 'processing', attempts = q.attempts + 1, started_at = now(), completed_at = NULL,
-       processing_duration_seconds = NULL, locked_by = $1,
+       processing_duration_seconds = NULL, progress = NULL, locked_by = $1,
        lease_expires_at = now() + $2 * interval '1 second'
      WHERE q.id = (
        SELECT id FROM processing_queue
@@ -28,7 +31,7 @@ export async function claimNextJob(
        FOR UPDATE SKIP LOCKED
        LIMIT 1
      )
-     RETURNING q.*`,
+     RETURNING q.*, (SELECT m.media_type FROM media_items m WHERE m.id = q.media_item_id) AS media_type`,
     [workerId, leaseSeconds],
     { prepareAs: 'claim_next_job' },
   );
@@ -52,6 +55,25 @@ export async function renewLease(
   return rows[0]?.status ?? null;
 }
 
+/**
+ * Records how far a held job is (percent); false when this worker no longer holds it (cancelled,
+ * taken back): the job then stops.
+ */
+export async function setJobProgress(
+  db: Queryable,
+  jobId: string,
+  workerId: string,
+  percent: number,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE processing_queue SET progress = $3
+     WHERE id = $1 AND locked_by = $2 AND status = 'processing'
+     RETURNING id`,
+    [jobId, workerId, percent],
+  );
+  return rows.length > 0;
+}
+
 /** Marks a held job completed; false when it was cancelled or taken back meanwhile. */
 export async function completeJob(
   db: Queryable,
@@ -61,7 +83,7 @@ export async function completeJob(
   const { rows } = await db.query(
     `UPDATE processing_queue
      SET status = 'completed', completed_at = now(), locked_by = NULL, lease_expires_at = NULL,
-       last_error = NULL,
+       last_error = NULL, progress = CASE WHEN progress IS NULL THEN NULL ELSE 100 END,
        processing_duration_seconds = round(extract(epoch FROM now() - started_at)::numeric, 3)
      WHERE id = $1 AND locked_by = $2 AND status = 'processing'
      RETURNING id`,

@@ -153,21 +153,33 @@ async function decodeUpright(
 /** Resamples a disparity map to width×height (bilinear); returns it as is when sizes match. */
 export function resizeBilinear(map: DisparityMap, width: number, height: number): DisparityMap {
   if (map.width === width && map.height === height) return map;
+  const src = map.data;
   const out = new Float32Array(width * height);
+  // Each output column's two source columns and weight, computed once for all rows.
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const fxs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(map.width - 1, Math.max(0, ((x + 0.5) * map.width) / width - 0.5));
+    const x0 = Math.floor(sx);
+    x0s[x] = x0;
+    x1s[x] = Math.min(map.width - 1, x0 + 1);
+    fxs[x] = sx - x0;
+  }
   for (let y = 0; y < height; y++) {
     const sy = Math.min(map.height - 1, Math.max(0, ((y + 0.5) * map.height) / height - 0.5));
     const y0 = Math.floor(sy);
-    const y1 = Math.min(map.height - 1, y0 + 1);
     const fy = sy - y0;
+    const row0 = y0 * map.width;
+    const row1 = Math.min(map.height - 1, y0 + 1) * map.width;
+    const o = y * width;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(map.width - 1, Math.max(0, ((x + 0.5) * map.width) / width - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(map.width - 1, x0 + 1);
-      const fx = sx - x0;
-      const at = (xx: number, yy: number) => map.data[yy * map.width + xx] as number;
-      out[y * width + x] =
-        (at(x0, y0) * (1 - fx) + at(x1, y0) * fx) * (1 - fy) +
-        (at(x0, y1) * (1 - fx) + at(x1, y1) * fx) * fy;
+      const fx = fxs[x] as number;
+      const a = x0s[x] as number;
+      const b = x1s[x] as number;
+      const top = (src[row0 + a] as number) * (1 - fx) + (src[row0 + b] as number) * fx;
+      const bottom = (src[row1 + a] as number) * (1 - fx) + (src[row1 + b] as number) * fx;
+      out[o + x] = top * (1 - fy) + bottom * fy;
     }
   }
   return { data: out, width, height };

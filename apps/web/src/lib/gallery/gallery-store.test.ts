@@ -23,6 +23,7 @@ function libraryOf(perMonth: Record<string, number>) {
         processingAttempts: null,
         lastError: null,
         queueId: null,
+        processingProgress: null,
         depthMap: null,
         urls: mediaUrls(id, null),
       });
@@ -103,6 +104,7 @@ describe('the gallery store', () => {
       status: 'completed',
       attempts: 1,
       lastError: null,
+      progress: null,
       depthMap,
     });
     expect(store.version).toBeGreaterThan(before);

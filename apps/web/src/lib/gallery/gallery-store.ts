@@ -190,6 +190,7 @@ export class GalleryStore {
         processingStatus: event.status,
         processingAttempts: event.attempts,
         lastError: event.lastError,
+        processingProgress: event.progress,
         queueId: event.queueId,
         depthMap: event.depthMap,
         urls: mediaUrls(item.id, event.depthMap?.id ?? null),
