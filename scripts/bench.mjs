@@ -2,7 +2,11 @@
 import { spawnSync } from 'node:child_process';
 
 /** The Playwright bench file of each benchmark that runs in Chromium. */
-const BROWSER_BENCHES = { render: 'bench/render-frame.bench.ts', web: 'bench/web.bench.ts' };
+const BROWSER_BENCHES = {
+  render: 'bench/render-frame.bench.ts',
+  web: 'bench/web.bench.ts',
+  video: 'bench/video.bench.ts',
+};
 
 // render: the mesh build in Node (web), then frame cost in Chromium (e2e's server and browser).
 const OWNERS = {
@@ -12,6 +16,8 @@ const OWNERS = {
   soak: ['@immichvr/bff'],
   render: ['@immichvr/web', '@immichvr/e2e'],
   web: ['@immichvr/e2e'],
+  // video: the worker in Node (bff), then playback in Chromium (e2e).
+  video: ['@immichvr/bff', '@immichvr/e2e'],
 };
 const names = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = names.filter((n) => !(n in OWNERS));

@@ -1,10 +1,11 @@
 /**
- * pnpm bench [import|bff|worker|soak]: figures, not tests. Each target prints its numbers and a ratio against
+ * pnpm bench [import|bff|worker|soak|video]: figures, not tests. Each target prints its numbers and a ratio against
  * a reference measured in the same run.
  */
 import { benchBff } from './bff.bench';
 import { benchImport } from './import.bench';
 import { benchSoak } from './soak.bench';
+import { benchVideo } from './video.bench';
 import { benchWorker } from './worker.bench';
 
 const targets: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const targets: Record<string, () => Promise<void>> = {
   bff: benchBff,
   worker: benchWorker,
   soak: benchSoak,
+  video: benchVideo,
 };
 const requested = process.argv.slice(2).filter((a) => a !== '--');
 const names = requested.length ? requested : Object.keys(targets);

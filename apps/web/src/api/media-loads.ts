@@ -30,7 +30,8 @@ export function preloadMedia(item: MediaItem): void {
   const ignore = () => undefined; // the view reports the error when it asks
   loadMediaDetail(item.id).catch(ignore);
   loadPicture(item.urls.previewLarge).catch(ignore);
-  if (item.urls.depth) loadDepthMap(item.urls.depth).catch(ignore);
+  if (item.urls.depth && item.depthMap?.format === 'png')
+    loadDepthMap(item.urls.depth).catch(ignore);
 }
 
 /** One item's detail; `fresh` asks the server again (a newer depth map was announced). */

@@ -28,6 +28,30 @@ export const CONTROL_MAP = [
     desktop: '→ / ← keys',
   },
   {
+    action: 'Play / pause a video',
+    controller: 'Trigger on the video',
+    hand: '▶ Play / ❚❚ Pause on the panel',
+    desktop: 'Space / click the video',
+  },
+  {
+    action: 'Seek in a video (5 s)',
+    controller: 'Thumbstick right/left',
+    hand: '−5 s / +5 s, seek bar on the panel',
+    desktop: '→ / ← keys, seek bar',
+  },
+  {
+    action: 'Next / previous item in a video',
+    controller: 'Next ▶ / ◀ Prev on the panel',
+    hand: 'Next ▶ / ◀ Prev on the panel',
+    desktop: 'Shift + → / ←',
+  },
+  {
+    action: 'Loop a video',
+    controller: 'Loop on the panel',
+    hand: 'Loop on the panel',
+    desktop: 'Loop box',
+  },
+  {
     action: 'Back to the gallery',
     controller: 'B or Y button',
     hand: 'Back on the panel',

@@ -28,6 +28,11 @@ describe('VR panel actions', () => {
       { kind: 'strength-step', by: 0.1 },
       { kind: 'reprocess' },
       { kind: 'cancel-reprocess' },
+      { kind: 'video-toggle' },
+      { kind: 'video-seek', to: 0.5 },
+      { kind: 'video-seek-by', seconds: -5 },
+      { kind: 'video-seek-by', seconds: 5 },
+      { kind: 'video-loop' },
     ];
     const keys = actions.map(actionKey);
     expect(new Set(keys).size).toBe(keys.length);

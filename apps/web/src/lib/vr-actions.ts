@@ -27,7 +27,12 @@ export type VrAction =
   | { kind: 'strength'; to: number }
   | { kind: 'strength-step'; by: number }
   | { kind: 'reprocess' }
-  | { kind: 'cancel-reprocess' };
+  | { kind: 'cancel-reprocess' }
+  /** An open video: play ↔ pause, seek to a fraction of its length or by seconds, loop on/off. */
+  | { kind: 'video-toggle' }
+  | { kind: 'video-seek'; to: number }
+  | { kind: 'video-seek-by'; seconds: number }
+  | { kind: 'video-loop' };
 
 /**
  * A stable name for an action: what the DOM mirror shows as a button's id (tests and assistive
@@ -57,6 +62,14 @@ export function actionKey(action: VrAction): string {
       return action.by < 0 ? 'strength-down' : 'strength-up';
     case 'cancel-reprocess':
       return 'cancel';
+    case 'video-toggle':
+      return 'play';
+    case 'video-seek':
+      return 'seek';
+    case 'video-seek-by':
+      return action.seconds < 0 ? 'seek-back' : 'seek-forward';
+    case 'video-loop':
+      return 'loop';
     case 'exit-vr':
     case 'back':
     case 'reprocess':

@@ -2,9 +2,12 @@ import type { MediaDetail } from '@immichvr/shared';
 import { useCallback, useLayoutEffect, useState } from 'react';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { type FitBox, restRect } from '../lib/depth/placement';
+import type { VideoPlayer } from '../lib/video/video-player';
+import type { ColourSource, DepthSource } from './depth-sources';
 import { DepthSurface, type DepthSurfaceShown } from './depth-surface';
 import { TextLabel } from './text-label';
 import { usePhotoDepth, usePictureColour } from './use-photo-sources';
+import { useVideoSources } from './use-video-sources';
 
 export type DepthMediaState = 'loading' | 'flat' | '3d' | 'error';
 
@@ -23,6 +26,8 @@ export interface DepthMediaStatus {
 
 interface Props {
   item: MediaDetail;
+  /** A video's player (its one element); null for a photo. */
+  player?: VideoPlayer | null;
   /** The field the picture fits at rest (`screenFitBox` on a screen, `vrFitBox` in the headset). */
   box: FitBox;
   sizeScale?: number;
@@ -33,19 +38,45 @@ interface Props {
 
 /**
  * One item in depth, about the eye at the group's origin: its colour source and depth source on
- * the depth surface. The same component on a screen and in the headset. A picture that cannot be
- * loaded is a placeholder card that says why, never an empty view.
+ * the depth surface — a photo's picture and depth map, or a video's frames. The same component on
+ * a screen and in the headset. A picture that cannot be loaded is a placeholder card that says
+ * why, never an empty view.
  */
-export function DepthMedia({
+export function DepthMedia(props: Props) {
+  const { item, player } = props;
+  return item.mediaType === 'video' && player ? (
+    <VideoDepthMedia {...props} player={player} />
+  ) : (
+    <PhotoDepthMedia {...props} />
+  );
+}
+
+function PhotoDepthMedia(props: Props) {
+  const colour = usePictureColour(props.item.urls.previewLarge);
+  const depth = usePhotoDepth(props.item);
+  return <DepthMediaView {...props} colour={colour} depth={depth} />;
+}
+
+function VideoDepthMedia(props: Props & { player: VideoPlayer }) {
+  const { colour, depth } = useVideoSources(props.item, props.player);
+  return <DepthMediaView {...props} colour={colour} depth={depth} />;
+}
+
+interface Loaded<T> {
+  source: T | null;
+  error: string | null;
+}
+
+function DepthMediaView({
   item,
   box,
   sizeScale = DEPTH_VIEW.placement.sizeScale.default,
   distanceMeters = DEPTH_VIEW.placement.distanceMeters,
   strength,
   onStatus,
-}: Props) {
-  const colour = usePictureColour(item.urls.previewLarge);
-  const depth = usePhotoDepth(item);
+  colour,
+  depth,
+}: Props & { colour: Loaded<ColourSource>; depth: Loaded<DepthSource> }) {
   const [shown, setShown] = useState<DepthSurfaceShown>({
     depthId: null,
     triangles: 0,

@@ -23,4 +23,11 @@ export interface DepthSource {
   encoding: DisparityEncoding;
   /** tan of half the camera's horizontal field of view. */
   cameraHalfTanX: number;
+  /**
+   * A depth that changes in place (a video's frames): a number that changes with each new frame,
+   * so the surface re-reads it. Absent: the depth never changes.
+   */
+  version?: () => number;
+  /** The texture belongs to someone else (a video's, shared with its colour): not disposed here. */
+  shared?: boolean;
 }

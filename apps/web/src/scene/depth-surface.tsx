@@ -33,8 +33,6 @@ interface Props {
   distanceMeters: number;
   /** 0 = flat … 1 = the most relief allowed (see `reliefFor`). */
   strength: number;
-  /** Bumped by a source whose depth changes in place (a video's new frame). */
-  depthVersion?: number;
   onShown?: (shown: DepthSurfaceShown) => void;
 }
 
@@ -51,7 +49,6 @@ export function DepthSurface({
   sizeScale,
   distanceMeters,
   strength,
-  depthVersion = 0,
   onShown,
 }: Props) {
   const gl = useThree((s) => s.gl);
@@ -95,21 +92,21 @@ export function DepthSurface({
   // What the frame loop shows is its own state, not React's: a depth that arrives is drawn in the
   // next frame, with no render in between (on a slow GPU each render costs a frame).
   const view = useRef<FrameView>(initialView());
-  const latest = useRef({ depth, strength, rect, depthVersion, onShown });
-  latest.current = { depth, strength, rect, depthVersion, onShown };
+  const latest = useRef({ depth, strength, rect, onShown });
+  latest.current = { depth, strength, rect, onShown };
   const surfaceMesh = useRef<THREE.Mesh>(null);
   const backgroundMesh = useRef<THREE.Mesh>(null);
 
   // A depth replaced before it was ever shown is disposed here; the shown one when swapped out.
   useEffect(
     () => () => {
-      if (depth && depth !== view.current.shown) depth.texture.dispose();
+      if (depth && depth !== view.current.shown) release(depth);
     },
     [depth],
   );
   useEffect(
     () => () => {
-      view.current.shown?.texture.dispose();
+      if (view.current.shown) release(view.current.shown);
       view.current = initialView();
     },
     [],
@@ -117,14 +114,14 @@ export function DepthSurface({
 
   useFrame((_, delta) => {
     const v = view.current;
-    const { depth, strength, rect, depthVersion, onShown } = latest.current;
+    const { depth, strength, rect, onShown } = latest.current;
     const step = delta / DEPTH_VIEW.blendSeconds;
     if (depth !== v.shown) {
       // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
       // shown at once; one that comes later grows in from the flat picture.
       v.grown = v.shown ? Math.max(0, v.grown - step) : 0;
       if (v.grown === 0) {
-        v.shown?.texture.dispose();
+        if (v.shown) release(v.shown);
         v.shown = depth;
         v.full = false;
         v.coarseFrames = 0;
@@ -142,6 +139,8 @@ export function DepthSurface({
     }
     v.frames++;
     const { shown } = v;
+    // A video's depth changes with each frame it presents: the prepass runs again for it.
+    const depthVersion = shown?.version?.() ?? 0;
     const grid = v.full ? grids.full : grids.coarse;
     const prepass = v.full ? prepasses.full : prepasses.coarse;
     if (grid !== v.grid || depthVersion !== v.version || shown !== v.prepared) {
@@ -259,3 +258,8 @@ const reliefInputs = (depth: DepthSource) => ({
   stats: depth.stats,
   cameraHalfTanX: depth.cameraHalfTanX,
 });
+
+/** Disposes a depth source's texture unless it is shared (a video's, disposed by its owner). */
+function release(depth: DepthSource): void {
+  if (!depth.shared) depth.texture.dispose();
+}

@@ -59,8 +59,9 @@ export function usePictureColour(url: string): Loaded<ColourSource> {
  * surface owns the texture from here: it disposes it once it no longer shows it.
  */
 export function usePhotoDepth(item: MediaDetail): Loaded<DepthSource> {
-  const url = item.urls.depth;
-  const facts = item.depthMap;
+  // A depth image (a video's depth is a video: see use-video-sources.ts).
+  const facts = item.depthMap?.format === 'png' ? item.depthMap : null;
+  const url = facts ? item.urls.depth : null;
   const [loaded, setLoaded] = useState<Loaded<DepthSource>>({ source: null, error: null });
   useEffect(() => {
     if (!url || !facts) return;

@@ -2,12 +2,16 @@ import type { MediaDetail } from '@immichvr/shared';
 import { addAfterEffect, addEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as THREE from 'three';
+import { describeVideoDepth, useDepthProgress } from '../api/use-depth-progress';
 import { useMediaDetail } from '../api/use-media-detail';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { screenFitBox } from '../lib/depth/placement';
 import { RollingSamples } from '../lib/frame-timing';
+import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
+import { useVideoPlayer } from '../scene/use-video-player';
 import { PhotoInfoPanel } from './photo-info-panel';
+import { VideoControls } from './video-controls';
 
 const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
   state: 'loading',
@@ -26,12 +30,15 @@ interface Props {
 }
 
 /**
- * The desktop (and phone) view of a depth photo: the same 3D component as in the headset, looked
- * at by a camera that leans with the pointer so the depth shows as parallax. Esc closes, arrows
- * step. Loading and errors are shown, never a blank.
+ * The desktop (and phone) view of a depth photo or video: the same 3D component as in the headset,
+ * looked at by a camera that leans with the pointer so the depth shows as parallax. Esc closes,
+ * arrows step (in a video they seek; Shift+arrows step). A video plays with its controls below;
+ * space or a click on it plays and pauses. Loading and errors are shown, never a blank.
  */
 export function PhotoViewer({ id, onClose, onStep }: Props) {
   const { item, error: loadError } = useMediaDetail(id);
+  const player = useVideoPlayer(item);
+  const depthNote = describeVideoDepth(item, useDepthProgress(item));
   // Stepping to another item starts from loading, not from the last item's status.
   const [reported, setReported] = useState<DepthMediaStatus | null>(null);
   const status = reported?.mediaId === id ? reported : { ...LOADING, mediaId: id };
@@ -51,13 +58,17 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const arrow = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
       if (event.key === 'Escape') onClose();
-      if (event.key === 'ArrowRight') onStep?.(1);
-      if (event.key === 'ArrowLeft') onStep?.(-1);
+      else if (player && event.key === ' ') {
+        event.preventDefault(); // not a click on the focused button, not a page scroll
+        player.toggle();
+      } else if (arrow && player && !event.shiftKey) player.seekBy(arrow * SEEK_STEP_SECONDS);
+      else if (arrow) onStep?.(arrow);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose, onStep]);
+  }, [onClose, onStep, player]);
 
   const onStatus = useCallback((s: DepthMediaStatus) => setReported(s), []);
   const failed = loadError ?? (status.state === 'error' ? status.error : undefined);
@@ -76,6 +87,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       data-textures={stats.textures}
       data-frame-js-ms={stats.frameJsMs}
       data-frame-interval-ms={stats.frameIntervalMs}
+      data-media-type={item?.mediaType ?? ''}
       onPointerMove={(event) => {
         const box = event.currentTarget.getBoundingClientRect();
         pointer.current = {
@@ -89,6 +101,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
         gl={{ preserveDrawingBuffer: true, antialias: true }}
         onCreated={() => performance.mark('viewer:canvas-created')}
+        onClick={() => player?.toggle()}
       >
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
@@ -97,6 +110,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           <ScreenDepthMedia
             key={item.id}
             item={item}
+            player={player}
             strength={strength}
             sizeScale={size}
             distanceMeters={distance}
@@ -111,6 +125,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         </div>
       )}
       {item && <PhotoInfoPanel item={item} />}
+      {player && <VideoControls player={player} depthNote={depthNote} />}
       <div className="viewer-bar">
         <button type="button" onClick={onClose} data-testid="viewer-back">
           ← Back
@@ -157,7 +172,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           max={DEPTH_VIEW.placement.maxDistanceMeters}
         />
         <span className="viewer-status" data-testid="viewer-status">
-          {describeStatus(item, loadError, status)}
+          {describeStatus(item, loadError, status, depthNote)}
         </span>
       </div>
     </div>
@@ -169,12 +184,14 @@ function describeStatus(
   item: MediaDetail | null,
   loadError: string | null,
   status: DepthMediaStatus,
+  videoDepth: string | null,
 ): string {
   if (loadError) return `Could not open this item: ${loadError}`;
   if (status.state === 'error') return `Not shown: ${status.error}`;
   if (status.state === 'loading') return 'Loading…';
   if (status.state === 'flat') {
     if (status.error) return `Shown flat: ${status.error}`;
+    if (videoDepth) return `Shown flat: ${videoDepth}`;
     return item?.depthMap ? 'Loading depth…' : 'Shown flat: no depth map yet';
   }
   return `${item?.depthMap?.modelName ?? 'depth'} · ${status.triangles.toLocaleString()} triangles`;

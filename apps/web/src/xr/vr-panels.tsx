@@ -6,6 +6,11 @@ import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { formatBytes, formatDateTime, monthTitle } from '../lib/gallery/format';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from '../lib/gallery/gallery-filter';
 import { statusLook } from '../lib/status-look';
+import {
+  formatVideoTime,
+  SEEK_STEP_SECONDS,
+  type VideoPlayerState,
+} from '../lib/video/video-player';
 import type { VrAction } from '../lib/vr-actions';
 import { FOVEATION_LABELS, XR_SETTING_CHOICES, xrSettings } from '../lib/xr-settings';
 import { CanvasPanel } from './ui/canvas-panel';
@@ -129,7 +134,14 @@ export function HelpPanel({ onPress }: { onPress: (action: VrAction) => void }) 
       y += 88;
     }
   }, []);
-  return <SidePanelMesh name="help" paint={paint} onPress={onPress} height={680} />;
+  return (
+    <SidePanelMesh
+      name="help"
+      paint={paint}
+      onPress={onPress}
+      height={120 + CONTROL_MAP.length * 88}
+    />
+  );
 }
 
 const useSettings = () => useSyncExternalStore(xrSettings.subscribe, xrSettings.get);
@@ -210,16 +222,28 @@ function SidePanelMesh(props: {
 /** How much one − or + press changes the depth strength. */
 const STRENGTH_STEP = 0.1;
 
-/** Beside an open photo: its facts, depth strength, Reprocess depth with live progress, navigation. */
+/** The video row of the panel: the player's state and what its depth is doing. */
+export interface PanelVideo {
+  state: VideoPlayerState;
+  /** e.g. "depth 42%" while it plays flat; null in depth. */
+  depthNote: string | null;
+}
+
+/**
+ * Beside an open photo or video: its facts, depth strength, Reprocess depth with live progress,
+ * a video's play/pause, seek and loop, navigation.
+ */
 export function PhotoPanel(props: {
   item: MediaDetail | null;
   loadError: string | null;
   depthState: string;
   strength: number;
   reprocess: ReprocessState;
+  video: PanelVideo | null;
   onPress: (action: VrAction) => void;
 }) {
-  const { item, loadError, depthState, strength, reprocess } = props;
+  const { item, loadError, depthState, strength, reprocess, video } = props;
+  const navY = video ? 700 : 580;
   const paint = useCallback(
     (p: PanelPainter) => {
       if (!item) {
@@ -275,19 +299,41 @@ export function PhotoPanel(props: {
       });
       if (reprocess.history.length)
         p.text(reprocess.history.join(' → '), 32, 510, { size: 24, color: PANEL_COLORS.muted });
-      p.button({ kind: 'step', direction: -1 }, '◀ Prev', 32, 580, 220, 84);
-      p.button({ kind: 'back' }, 'Back', 270, 580, 220, 84);
-      p.button({ kind: 'step', direction: 1 }, 'Next ▶', 508, 580, 220, 84);
-      p.button({ kind: 'side-panel', panel: 'help' }, 'Help', 746, 580, 220, 84);
+      if (video) {
+        const { state } = video;
+        p.button({ kind: 'video-toggle' }, state.paused ? '▶ Play' : '❚❚ Pause', 32, 560, 200, 84);
+        p.button({ kind: 'video-seek-by', seconds: -SEEK_STEP_SECONDS }, '−5 s', 246, 560, 120, 84);
+        p.slider(
+          (fraction) => ({ kind: 'video-seek', to: fraction }),
+          'Seek',
+          380,
+          582,
+          330,
+          40,
+          state.duration ? state.time / state.duration : 0,
+        );
+        p.button({ kind: 'video-seek-by', seconds: SEEK_STEP_SECONDS }, '+5 s', 724, 560, 120, 84);
+        p.button({ kind: 'video-loop' }, 'Loop', 858, 560, 134, 84, { active: state.loop });
+        p.text(
+          `${formatVideoTime(state.time)} / ${formatVideoTime(state.duration)}${state.muted ? ' · muted: Play for sound' : ''}${video.depthNote ? ` · ${video.depthNote}` : ''}`,
+          32,
+          676,
+          { size: 24, color: video.depthNote ? PANEL_COLORS.failed : PANEL_COLORS.muted },
+        );
+      }
+      p.button({ kind: 'step', direction: -1 }, '◀ Prev', 32, navY, 220, 84);
+      p.button({ kind: 'back' }, 'Back', 270, navY, 220, 84);
+      p.button({ kind: 'step', direction: 1 }, 'Next ▶', 508, navY, 220, 84);
+      p.button({ kind: 'side-panel', panel: 'help' }, 'Help', 746, navY, 220, 84);
     },
-    [item, loadError, depthState, strength, reprocess],
+    [item, loadError, depthState, strength, reprocess, video, navY],
   );
   const { offset, tilt, width } = VR_LAYOUT.photoPanel;
   return (
     <CanvasPanel
       name="photo"
       widthMeters={width}
-      pixels={[1024, 690]}
+      pixels={[1024, navY + 110]}
       paint={paint}
       onPress={props.onPress}
       position={offset}

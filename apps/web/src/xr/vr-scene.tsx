@@ -6,6 +6,7 @@ import type { GalleryFilter } from '../lib/gallery/gallery-filter';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
 import type { TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
+import { SEEK_STEP_SECONDS, type VideoPlayer } from '../lib/video/video-player';
 import type { VrAction } from '../lib/vr-actions';
 import { foveationFor, xrSettings } from '../lib/xr-settings';
 import { useVrControls, type VrActions } from './vr-controls';
@@ -125,12 +126,17 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
         case 'strength-step':
         case 'reprocess':
         case 'cancel-reprocess':
+        case 'video-toggle':
+        case 'video-seek':
+        case 'video-seek-by':
+        case 'video-loop':
           break;
       }
     },
     [layout, onClose, onStep, onFilter, session],
   );
 
+  const openVideo = useRef<VideoPlayer | null>(null);
   const actions = useRef<VrActions>({
     scroll: () => {},
     step: () => {},
@@ -141,7 +147,11 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
     scroll: (amount, delta) => {
       if (!openId) scroll.current.target += amount * G.scrollSpeed * delta;
     },
-    step: (direction) => openId && onStep(direction),
+    // In an open video the thumbstick seeks; elsewhere it steps to the next or previous item.
+    step: (direction) =>
+      openVideo.current
+        ? openVideo.current.seekBy(direction * SEEK_STEP_SECONDS)
+        : openId && onStep(direction),
     back: () => (side ? setSide(null) : openId && onClose()),
     help: () => setSide((s) => (s === 'help' ? null : 'help')),
   };
@@ -153,7 +163,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
       <ambientLight intensity={1} />
       <VrStats />
       {openId ? (
-        <VrPhoto key={openId} id={openId} onAction={act} />
+        <VrPhoto key={openId} id={openId} onAction={act} openVideo={openVideo} />
       ) : (
         <>
           <VrGallery
