@@ -1,5 +1,8 @@
 import { writeFile } from 'node:fs/promises';
-import { onnx } from 'onnx-proto';
+// onnx-proto is CommonJS: its named exports are read from the default one (Node and Vitest alike).
+import onnxProto from 'onnx-proto';
+
+const { onnx } = onnxProto;
 
 /**
  * A tiny ONNX model with Depth Anything V2's signature: `pixel_values` float [1, 3, H, W] in,
