@@ -38,7 +38,7 @@ test.describe('a device on the LAN', () => {
     app.stderr?.on('data', (c: Buffer) => {
       output += c.toString();
     });
-    await expect.poll(() => output, { timeout: 60_000 }).toMatch(/Pairing code: /);
+    await expect.poll(() => output, { timeout: 60_000 }).toMatch(/To pair a device/);
   });
   test.afterAll(async () => {
     if (app?.pid) process.kill(-app.pid, 'SIGTERM');
@@ -60,9 +60,13 @@ test.describe('a device on the LAN', () => {
     await page.getByRole('button', { name: 'Pair' }).click();
     await expect(page.getByRole('alert')).toContainText('not the code shown in the terminal');
 
-    const code = [...output.matchAll(/Pairing code: ([A-Z2-9]{3}-[A-Z2-9]{3})/g)].at(
-      -1,
-    )?.[1] as string;
+    // Opening the page asked for a code for this device: the terminal shows it, and who asked.
+    const shown = [
+      ...output.matchAll(/Pairing code: ([A-Z2-9]{4}-[A-Z2-9]{4})\s+for (.+) at (\S+)/g),
+    ].at(-1);
+    expect(shown?.[2]).toMatch(/Chrome on Linux/);
+    expect(shown?.[3]).toBe(lanAddress);
+    const code = shown?.[1] as string;
     await page.getByLabel('Pairing code').fill(code.toLowerCase());
     await page.getByRole('button', { name: 'Pair' }).click();
     await expect(page).toHaveURL(`https://${lanAddress}:${httpsPort}/`);

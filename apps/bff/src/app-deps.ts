@@ -1,11 +1,13 @@
 import os from 'node:os';
 import type { Database } from './db/database';
+import { lanAddresses } from './lan/lan-addresses';
 import type { Logger } from './logger';
 import type { AccessPolicy } from './security/access';
+import { allowedHostNames } from './security/allowed-hosts';
 import { DepthAccessRecorder } from './services/depth-access.service';
 import { DeviceSessions } from './services/device-sessions.service';
 import { MediaEvents } from './services/media-events.service';
-import { PairingCodes } from './services/pairing.service';
+import { PairingCodes, type PairingRequester } from './services/pairing.service';
 import type { UploadOptions } from './services/upload.service';
 import { type DataLayout, dataLayout } from './storage/data-layout';
 import { FileLocator } from './storage/file-locator';
@@ -29,6 +31,8 @@ export interface AppDeps {
   /** Who may use the app: anyone (loopback) or paired devices and API_TOKEN (LAN). */
   access: AccessPolicy;
   pairing: PairingCodes;
+  /** Host names requests may carry (allowed-hosts.ts). */
+  allowedHosts: Set<string>;
 }
 
 export interface AppConfig {
@@ -41,12 +45,19 @@ export interface AppConfig {
   previewConcurrency?: number;
   heartbeatMs?: number;
   webDistDir?: string;
+  /** Where it listens, and more names it is reached by (ALLOWED_HOSTS). */
+  listenHost?: string;
+  allowedHosts?: string[];
   /** LAN mode: pairing required; `announceCode` shows a new pairing code to the person at the terminal. */
   lan?: {
     apiToken: string | undefined;
-    announceCode: (code: string, expiresAt: Date) => void;
-    /** Requests from this machine need no pairing (default true; tests turn it off). */
+    announceCode: (code: string, expiresAt: Date, by: PairingRequester) => void;
+    /** Requests from this machine need no pairing (LAN_TRUST_LOOPBACK; default false). */
     trustLoopback?: boolean;
+    /** The local token file's token (`pnpm sessions` on this machine uses it). */
+    localToken?: string;
+    /** This machine's LAN addresses (allowed as Host names). */
+    addresses?: string[];
     /** How long a checked session is trusted before the database is asked again (default 5 s). */
     sessionCacheMs?: number;
   };
@@ -69,7 +80,8 @@ export async function createAppDeps(
         mode: 'paired',
         sessions: new DeviceSessions(db, config.lan.sessionCacheMs),
         apiToken: config.lan.apiToken,
-        trustLoopback: config.lan.trustLoopback ?? true,
+        localToken: config.lan.localToken,
+        trustLoopback: config.lan.trustLoopback ?? false,
       }
     : { mode: 'open' };
   return {
@@ -95,6 +107,11 @@ export async function createAppDeps(
     version: APP_VERSION,
     access,
     pairing: new PairingCodes(config.lan?.announceCode ?? (() => {})),
+    allowedHosts: allowedHostNames({
+      listenHost: config.listenHost ?? '127.0.0.1',
+      lanAddresses: config.lan ? (config.lan.addresses ?? lanAddresses('0.0.0.0')) : [],
+      extra: config.allowedHosts ?? [],
+    }),
     async close() {
       await depthAccess.close();
       await events.stop();

@@ -13,6 +13,7 @@ import { sessionsRoutes } from './routes/sessions.routes';
 import { timelineRoutes } from './routes/timeline.routes';
 import { webAppRoutes } from './routes/web-app.routes';
 import { accessControl } from './security/access';
+import { hostCheck } from './security/allowed-hosts';
 import { securityHeaders } from './security/security-headers';
 import { storageProblem } from './storage/storage-errors';
 
@@ -47,10 +48,11 @@ export function createApp(deps: AppDeps) {
       ms: Math.round((performance.now() - started) * 10) / 10,
     });
   });
+  app.use(hostCheck(deps.allowedHosts));
   app.use(securityHeaders());
   app.use(accessControl(deps.access));
   app.route('/', pairingRoutes(deps, deps.pairing, deps.access));
-  app.route('/api/health', healthRoutes(deps.db));
+  app.route('/api/health', healthRoutes(deps.db, deps.access));
   app.route('/api/media', mediaRoutes(deps));
   app.route('/api/timeline', timelineRoutes(deps));
   app.route('/api/sessions', sessionsRoutes(deps));

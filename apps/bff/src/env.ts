@@ -77,6 +77,19 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(1_000_000, 'must be at least 1000000')
     .default(200_000_000),
+  ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  LAN_TRUST_LOOPBACK: z
+    .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
 });
 
 export type Env = {
@@ -115,6 +128,10 @@ export type Env = {
   apiToken: string | undefined;
   /** Images larger than this are refused before they are decoded (decompression bombs). */
   maxImagePixels: number;
+  /** More names this server is reached by (a reverse proxy's, a DNS name); see allowed-hosts.ts. */
+  allowedHosts: string[];
+  /** On the LAN, let requests from this machine in without pairing (off unless asked for). */
+  lanTrustLoopback: boolean;
 };
 
 export class EnvError extends Error {
@@ -162,5 +179,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     tlsKey: e.TLS_KEY ? path.resolve(invocationDir(source), e.TLS_KEY) : undefined,
     apiToken: e.API_TOKEN,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
+    allowedHosts: e.ALLOWED_HOSTS,
+    lanTrustLoopback: e.LAN_TRUST_LOOPBACK,
   };
 }

@@ -10,6 +10,7 @@ import { isLoopback, lanAddresses } from './lan/lan-addresses';
 import { loadOrCreateCertificate } from './lan/tls-certificate';
 import { createLogger } from './logger';
 import { startHttpsRedirect, startServer } from './node-server';
+import { createLocalToken } from './security/local-token';
 import { seedDemoIfEmpty } from './services/demo-library.service';
 import { createDepthWorker } from './worker/create-worker';
 
@@ -33,16 +34,27 @@ async function main(): Promise<void> {
   // On the LAN (--lan, or a HOST other than loopback): HTTPS, pairing, and HTTP redirecting.
   const lan = process.argv.includes('--lan') || !isLoopback(env.host);
   const host = lan && isLoopback(env.host) ? '0.0.0.0' : env.host;
+  const addresses = lan ? lanAddresses(host) : [];
   const deps = await createAppDeps(db, logger, {
     ...env,
     webDistDir: WEB_DIST_DIR,
-    ...(lan ? { lan: { apiToken: env.apiToken, announceCode: announcePairingCode } } : {}),
+    listenHost: host,
+    ...(lan
+      ? {
+          lan: {
+            apiToken: env.apiToken,
+            announceCode: announcePairingCode,
+            trustLoopback: env.lanTrustLoopback,
+            localToken: await createLocalToken(env.dataDir),
+            addresses,
+          },
+        }
+      : {}),
   });
   const app = createApp(deps);
   let redirect: { close(): Promise<void> } | undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
   if (lan) {
-    const addresses = lanAddresses(host);
     const tls = await loadOrCreateCertificate({
       certPath: env.tlsCert,
       keyPath: env.tlsKey,
@@ -65,7 +77,9 @@ async function main(): Promise<void> {
       addresses.map((a) => `https://${a}:${env.httpsPort}`),
       tls.source,
     );
-    deps.pairing.ensureCode();
+    process.stdout.write(
+      '  To pair a device: open one of these addresses on it; its pairing code appears here.\n\n',
+    );
   } else {
     server = await startServer(app, { port: env.port, hostname: host, logger });
     logger.info('listening', { url: server.url, database: db.engine });

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { problemSchema } from '@immichvr/shared';
 import sharp from 'sharp';
@@ -35,9 +35,13 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
     heic.write('ftypheic', 4, 'latin1');
     heic.write('mif1heic', 16, 'latin1');
     await writeFile(path.join(media, 'phone.heic'), heic);
+    await writeTestJpeg(path.join(media, 'swapped.jpg'), { width: 64, height: 48, seed: 9 });
     ids = await importFixtures(s.t.db, media);
+    // Files the app wrote itself (as an upload would): in DATA_DIR/uploads.
+    const uploads = path.join(s.dataDir, 'uploads');
+    await mkdir(uploads, { recursive: true });
     // A "JPEG" that is not one: valid signature, garbage after it.
-    const broken = path.join(s.dataDir, 'broken.jpg');
+    const broken = path.join(uploads, 'broken.jpg');
     await writeFile(broken, Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), bytes]));
     const { rows } = await s.t.db.query<{ id: string }>(
       `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, checksum)
@@ -49,7 +53,7 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
     );
     for (const r of rows as Array<{ id: string; original_filename: string }>)
       ids.set(r.original_filename, r.id);
-    const raw = path.join(s.dataDir, 'raw.bin');
+    const raw = path.join(uploads, 'raw.bin');
     await writeFile(raw, bytes);
     const inserted = await s.t.db.query<{ id: string }>(
       `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, checksum)
@@ -143,6 +147,36 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
         expect(text).not.toContain(s.dataDir);
         expect(problemSchema.parse(JSON.parse(text)).status).toBe(404);
       }
+    });
+
+    it('serves an imported original only from its own folder: one swapped for a link into DATA_DIR is refused', async () => {
+      const id = ids.get('swapped.jpg') as string;
+      const file = path.join(s.dataDir, 'library', 'swapped.jpg');
+      expect((await s.get(`/api/media/${id}/original`)).status).toBe(200); // read once (and remembered)
+      // Secrets and app files in DATA_DIR that someone who can write the imported folder wants.
+      await mkdir(path.join(s.dataDir, 'tls'), { recursive: true });
+      await writeFile(path.join(s.dataDir, 'tls', 'key.pem'), '-----BEGIN PRIVATE KEY-----');
+      await mkdir(path.join(s.dataDir, 'db'), { recursive: true });
+      await writeFile(path.join(s.dataDir, 'db', 'PG_VERSION'), '17');
+      const raw = path.join(s.dataDir, 'uploads', 'raw.bin'); // another item's file
+      await rename(file, `${file}.bak`);
+      try {
+        for (const target of [
+          path.join(s.dataDir, 'tls', 'key.pem'),
+          path.join(s.dataDir, 'db', 'PG_VERSION'),
+          raw,
+        ]) {
+          await rm(file, { force: true });
+          await symlink(target, file);
+          const res = await s.get(`/api/media/${id}/original`);
+          expect(res.status, target).toBe(404);
+          expect(await res.text()).not.toMatch(/PRIVATE KEY|^17$/);
+        }
+      } finally {
+        await rm(file, { force: true });
+        await rename(`${file}.bak`, file);
+      }
+      expect((await s.get(`/api/media/${id}/original`)).status).toBe(200);
     });
   });
 

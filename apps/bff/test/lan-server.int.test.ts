@@ -41,7 +41,7 @@ describe('pnpm start --lan', () => {
   });
   afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 
-  it('serves HTTPS with a certificate it makes once, redirects HTTP, prints URLs, a QR code and a pairing code', async () => {
+  it('serves HTTPS with a certificate it makes once, redirects HTTP, prints URLs, a QR code and how to pair', async () => {
     const [port, httpsPort] = [await freePort(), await freePort()];
     const env = {
       DATA_DIR: dataDir,
@@ -49,7 +49,7 @@ describe('pnpm start --lan', () => {
       PORT: String(port),
       HTTPS_PORT: String(httpsPort),
     };
-    const app = await spawnApp(env, ['--lan'], /Pairing code: [A-Z2-9]{3}-[A-Z2-9]{3}/);
+    const app = await spawnApp(env, ['--lan'], /To pair a device/);
     try {
       const out = app.output();
       const lan = Object.values(os.networkInterfaces())
@@ -86,7 +86,7 @@ describe('pnpm start --lan', () => {
     }
 
     // Started again: the same certificate (the headset accepted it once).
-    const again = await spawnApp(env, ['--lan'], /Pairing code:/);
+    const again = await spawnApp(env, ['--lan'], /To pair a device/);
     try {
       const before = new X509Certificate(await readFile(path.join(dataDir, 'tls', 'cert.pem')))
         .fingerprint256;
@@ -119,7 +119,7 @@ describe('pnpm start --lan', () => {
       TLS_CERT: certPath,
       TLS_KEY: keyPath,
     };
-    const app = await spawnApp(env, ['--lan'], /Pairing code:/);
+    const app = await spawnApp(env, ['--lan'], /To pair a device/);
     try {
       expect(app.output()).not.toMatch(/self-signed/);
       const health = await getTrusting(`https://127.0.0.1:${httpsPort}/api/health`, pems.cert);

@@ -4,7 +4,7 @@ import { importFolder } from '../services/import.service';
 import { bar, createProgressLine } from './progress';
 import { runCli } from './run-cli';
 
-const USAGE = 'usage: pnpm import <folder> [--no-queue]';
+const USAGE = 'usage: pnpm library:import <folder> [--no-queue]';
 const args = process.argv.slice(2);
 const folder = args.find((a) => !a.startsWith('--'));
 const unknown = args.filter((a) => a.startsWith('--') && a !== '--no-queue');

@@ -6,6 +6,7 @@ import { DataDirBusyError } from '../db/data-dir-lock';
 import type { Database } from '../db/database';
 import { revokeSessions } from '../db/queries/sessions.queries';
 import type { Env } from '../env';
+import { readLocalToken } from '../security/local-token';
 import { listSessions } from '../services/device-sessions.service';
 import { runCliOpeningDatabase } from './run-cli';
 
@@ -30,12 +31,18 @@ function databaseStore(db: Database): SessionStore {
 function callLocal(
   url: string,
   method: string,
+  token: string | null,
 ): Promise<{ status: number; body: Record<string, unknown> } | null> {
   return new Promise((resolve) => {
     const client = url.startsWith('https:') ? https : http;
     const request = client.request(
       url,
-      { method, rejectUnauthorized: false, timeout: 5_000 },
+      {
+        method,
+        rejectUnauthorized: false,
+        timeout: 5_000,
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      },
       (response) => {
         let text = '';
         response.setEncoding('utf8');
@@ -57,12 +64,13 @@ function callLocal(
   });
 }
 
-/** The running app's /api/sessions on this machine (loopback needs no pairing). */
+/** The running app's /api/sessions on this machine, with the token it left in DATA_DIR. */
 function runningAppStore(env: Env): SessionStore {
   const bases = [`https://127.0.0.1:${env.httpsPort}`, `http://127.0.0.1:${env.port}`];
   const call = async (path: string, method = 'GET') => {
+    const token = await readLocalToken(env.dataDir);
     for (const base of bases) {
-      const response = await callLocal(`${base}${path}`, method);
+      const response = await callLocal(`${base}${path}`, method, token);
       if (!response || response.status === 308) continue;
       if (response.status >= 400)
         throw new Error(String(response.body.detail ?? `HTTP ${response.status}`));

@@ -14,7 +14,15 @@ export async function announceLanUrls(urls: string[], certificate: 'given' | 'ge
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function announcePairingCode(code: string, expiresAt: Date): void {
+export function announcePairingCode(
+  code: string,
+  expiresAt: Date,
+  by: { client: string; device: string },
+): void {
   const until = expiresAt.toLocaleTimeString('en', { hour: '2-digit', minute: '2-digit' });
-  process.stdout.write(`\n  Pairing code: ${code}   (one device, until ${until})\n\n`);
+  const address = by.client.replace(/^::ffff:/, '');
+  process.stdout.write(
+    `\n  Pairing code: ${code}   for ${by.device} at ${address} (until ${until})\n` +
+      '  Type it on that device only; if you did not open /pair there, ignore it.\n\n',
+  );
 }

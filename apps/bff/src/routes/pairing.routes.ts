@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
 import { pairingRequestSchema } from '@immichvr/shared';
-import { Hono } from 'hono';
-import { setCookie } from 'hono/cookie';
+import { type Context, Hono } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-deps';
 import { HttpProblem } from '../errors';
 import {
@@ -12,7 +12,7 @@ import {
   SESSION_COOKIE,
 } from '../security/access';
 import { CONTENT_SECURITY_POLICY } from '../security/security-headers';
-import { type PairingCodes, pairDevice } from '../services/pairing.service';
+import { deviceName, PAIRING, type PairingCodes, pairDevice } from '../services/pairing.service';
 import { parseInput } from './validate';
 
 /** A year: the device stays paired until revoked (`pnpm sessions revoke`). */
@@ -35,7 +35,7 @@ button{font:600 24px system-ui;padding:14px;border-radius:10px;border:0;backgrou
 </style></head>
 <body><form method="post" action="/pair">
 <h1>Pair this device</h1>
-<p>Type the code shown in the terminal where ImmichVR runs. This device then stays paired until you revoke it (<code>pnpm sessions</code>).</p>
+<p>A code for this device is now shown in the terminal where ImmichVR runs: type it here. This device then stays paired until you revoke it (<code>pnpm sessions</code>).</p>
 ${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
 <input name="code" autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="12" required autofocus aria-label="Pairing code">
 <button type="submit">Pair</button>
@@ -57,45 +57,90 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
       },
     });
   };
+  type C = Context<{ Bindings: HttpBindings }>;
+  const requester = (c: C) => ({
+    client: clientAddress(c),
+    device: deviceName(c.req.header('user-agent')),
+  });
+  /** A code for this device (shown in the terminal), unless one is already waiting for it. */
+  const openTicket = (c: C) => {
+    if (codes.isWaiting(getCookie(c, PAIRING_COOKIE))) return;
+    const { ticket } = codes.open(requester(c));
+    setCookie(c, PAIRING_COOKIE, ticket, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: Math.ceil(PAIRING.codeTtlMs / 1000),
+    });
+  };
+  const pair = async (c: C, code: string) => {
+    const { token, session } = await pairDevice(deps.db, codes, {
+      ticket: getCookie(c, PAIRING_COOKIE),
+      code,
+      userAgent: c.req.header('user-agent'),
+    });
+    deleteCookie(c, PAIRING_COOKIE, { path: '/', secure: true });
+    setSessionCookie(c, token);
+    deps.logger.info('device paired', { session: session.id, device: session.device_name });
+    return session;
+  };
 
   return new Hono<{ Bindings: HttpBindings }>()
     .get('/pair', async (c) => {
       if (policy.mode === 'open' || (await pairedSession(c, policy))) return c.redirect('/', 303);
-      codes.ensureCode();
-      return page(undefined, 200);
+      try {
+        openTicket(c);
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error;
+        return withCookies(c, page(error.message, 429));
+      }
+      return withCookies(c, page(undefined, 200));
     })
     .post('/pair', async (c) => {
       if (policy.mode === 'open') return c.redirect('/', 303);
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
       const code = typeof form.code === 'string' ? form.code : '';
       try {
-        const { token, session } = await pairDevice(deps.db, codes, {
-          code,
-          client: clientAddress(c),
-          userAgent: c.req.header('user-agent'),
-        });
-        setSessionCookie(c, token);
-        deps.logger.info('device paired', { session: session.id, device: session.device_name });
+        await pair(c, code);
+        c.header('Cache-Control', 'no-store');
         return c.redirect('/', 303);
       } catch (error) {
         if (!(error instanceof HttpProblem)) throw error;
-        codes.ensureCode();
-        return page(error.message, error.status === 429 ? 429 : 403);
+        return withCookies(c, page(error.message, error.status === 429 ? 429 : 403));
       }
+    })
+    .post('/api/pairing/requests', (c) => {
+      if (policy.mode === 'open')
+        throw new HttpProblem(404, 'Not Found', 'pairing is off: this server is not on the LAN');
+      const { ticket, expiresAt } = codes.open(requester(c));
+      setCookie(c, PAIRING_COOKIE, ticket, {
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Strict',
+        path: '/',
+        maxAge: Math.ceil(PAIRING.codeTtlMs / 1000),
+      });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ expiresAt: expiresAt.toISOString() }, 201);
     })
     .post('/api/pairing', async (c) => {
       if (policy.mode === 'open')
         throw new HttpProblem(404, 'Not Found', 'pairing is off: this server is not on the LAN');
       const { code } = parseInput(pairingRequestSchema, await c.req.json().catch(() => ({})));
-      const { token, session } = await pairDevice(deps.db, codes, {
-        code,
-        client: clientAddress(c),
-        userAgent: c.req.header('user-agent'),
-      });
-      setSessionCookie(c, token);
-      deps.logger.info('device paired', { session: session.id, device: session.device_name });
+      const session = await pair(c, code);
+      c.header('Cache-Control', 'no-store');
       return c.json({ sessionId: session.id, deviceName: session.device_name }, 201);
     });
+}
+
+/** The cookie of a device's pairing ticket (its code waits for it alone). */
+export const PAIRING_COOKIE = 'immichvr_pairing';
+
+/** A Response made outside Hono's context keeps the cookies the context set. */
+function withCookies(c: Context, response: Response): Response {
+  for (const cookie of c.res.headers.getSetCookie()) response.headers.append('Set-Cookie', cookie);
+  return response;
 }
 
 function setSessionCookie(c: Parameters<typeof setCookie>[0], token: string): void {

@@ -9,6 +9,10 @@ import { parseInput } from './validate';
 /** Paired devices (what `pnpm sessions` shows while the app holds the embedded database). */
 export function sessionsRoutes({ db, logger }: AppDeps) {
   return new Hono()
+    .use(async (c, next) => {
+      await next();
+      c.header('Cache-Control', 'no-store'); // who is paired is nobody's cache's business
+    })
     .get('/', async (c) => c.json({ sessions: await listSessions(db) }))
     .post('/:id/revoke', async (c) => {
       const { id } = parseInput(sessionRevokeParamsSchema, { id: c.req.param('id') });

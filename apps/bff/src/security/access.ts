@@ -9,8 +9,9 @@ export const SESSION_COOKIE = 'immichvr_session';
 
 /**
  * Who may use the app. `open`: anyone who can reach it (loopback, development). `paired`: on the
- * LAN, only devices paired with a code from the terminal (session cookie), scripts with
- * API_TOKEN, and this machine itself; the health check and the pairing page are open to all.
+ * LAN, only devices paired with a code from the terminal (session cookie), scripts with API_TOKEN,
+ * this machine's tools with the local token file, and — only when asked for (LAN_TRUST_LOOPBACK) —
+ * any request from loopback; the health check and the pairing page are open to all.
  */
 export type AccessPolicy =
   | { mode: 'open' }
@@ -18,6 +19,8 @@ export type AccessPolicy =
       mode: 'paired';
       sessions: DeviceSessions;
       apiToken: string | undefined;
+      /** The token in DATA_DIR/local-token (local-token.ts). */
+      localToken: string | undefined;
       trustLoopback: boolean;
     };
 
@@ -64,21 +67,43 @@ export async function pairedSession(c: Context, policy: AccessPolicy) {
     : null;
 }
 
+/** A bearer token that is API_TOKEN or the local token; undefined without an Authorization header. */
+function bearerIsValid(c: Context, policy: AccessPolicy & { mode: 'paired' }): boolean | undefined {
+  const authorization = c.req.header('authorization');
+  if (authorization === undefined) return undefined;
+  const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
+  return Boolean(
+    token &&
+      [policy.apiToken, policy.localToken].some(
+        (expected) => expected !== undefined && sameSecret(token, expected),
+      ),
+  );
+}
+
+/** Whether the request may see the library (what the open health check tells it depends on it). */
+export async function isAuthenticated(
+  c: Context<{ Bindings: HttpBindings }>,
+  policy: AccessPolicy,
+): Promise<boolean> {
+  if (policy.mode === 'open') return true;
+  if (policy.trustLoopback && isLoopbackAddress(clientAddress(c))) return true;
+  const bearer = bearerIsValid(c, policy);
+  if (bearer !== undefined) return bearer;
+  return (await pairedSession(c, policy)) !== null;
+}
+
 export function accessControl(policy: AccessPolicy): MiddlewareHandler<{ Bindings: HttpBindings }> {
   return async (c, next) => {
     if (!SAFE_METHODS.has(c.req.method)) assertSameOrigin(c);
     if (policy.mode === 'open') return next();
     if (OPEN_PATHS.has(c.req.path)) return next();
-    // This machine itself is not "the LAN": its own browser and `pnpm sessions` need no pairing
-    // (behind a reverse proxy on this machine every request would look local: see README).
+    // Loopback is trusted only when asked for: behind a reverse proxy on this machine every
+    // request would look local. This machine's tools use the local token file instead.
     if (policy.trustLoopback && isLoopbackAddress(clientAddress(c))) return next();
 
-    const authorization = c.req.header('authorization');
-    if (authorization !== undefined) {
-      const token = /^Bearer (.+)$/i.exec(authorization)?.[1];
-      if (policy.apiToken && token && sameSecret(token, policy.apiToken)) return next();
-      throw new UnauthorizedError('the API token is not valid');
-    }
+    const bearer = bearerIsValid(c, policy);
+    if (bearer === true) return next();
+    if (bearer === false) throw new UnauthorizedError('the API token is not valid');
 
     if (!(await pairedSession(c, policy))) {
       if (c.req.path.startsWith('/api/'))

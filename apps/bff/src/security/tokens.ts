@@ -21,15 +21,15 @@ export function sameSecret(given: string, expected: string): boolean {
 /** Letters and digits that cannot be mistaken for each other when typed on a headset. */
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
-/** A short one-time pairing code, e.g. `K7Q-M4T`: 31^6 ≈ 9·10^8 possibilities. */
+/** A short one-time pairing code, e.g. `K7QM-4TX9`: 31^8 ≈ 8.5·10^11 possibilities. */
 export function newPairingCode(): string {
   let code = '';
-  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `${code.slice(0, 3)}-${code.slice(3)}`;
+  for (let i = 0; i < 8; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
 }
 
 /** A typed code as the canonical form: upper case, separators and spaces ignored. */
 export function normalizePairingCode(typed: string): string {
   const bare = typed.toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return bare.length === 6 ? `${bare.slice(0, 3)}-${bare.slice(3)}` : bare;
+  return bare.length === 8 ? `${bare.slice(0, 4)}-${bare.slice(4)}` : bare;
 }

@@ -12,83 +12,106 @@ import {
 export const PAIRING = {
   /** A code is good for this long after it is shown. */
   codeTtlMs: 5 * 60_000,
-  /** Wrong codes allowed per client address per window, and in all per window. */
-  attemptsPerClient: 5,
-  attemptsInAll: 20,
-  windowMs: 15 * 60_000,
-  /** A code is burned after this many wrong tries, whoever made them. */
+  /** A device's code is burned after this many wrong tries (it asks for a new one). */
   wrongPerCode: 5,
+  /** Codes one address may ask for per window. */
+  requestsPerClient: 5,
+  windowMs: 15 * 60_000,
+  /** Codes waiting at once; past this the oldest is dropped (memory stays bounded). */
+  maxWaiting: 1_000,
 } as const;
 
+/** Who asked for a code, shown beside it in the terminal. */
+export interface PairingRequester {
+  client: string;
+  device: string;
+}
+
+interface Waiting {
+  code: string;
+  expiresAt: number;
+  wrong: number;
+}
+
 /**
- * The one-time pairing code: made when someone needs one (the pairing page is opened, or the
- * server starts on the LAN), shown only in the terminal, good for one device and five minutes.
- * Wrong guesses are limited per address and in all; a code guessed at too often is burned.
+ * One-time pairing codes, each bound to the device that asked for it: opening the pairing page
+ * gives that device a pairing ticket (a random secret in a cookie) and shows its code — and which
+ * device asked — in the terminal. A code is only accepted with its own ticket, so guesses from
+ * anyone else never touch it: nobody on the LAN can burn or lock out the code a user is typing.
+ * Guessing stays infeasible: 5 tries per code, 5 codes per address per 15 minutes, 31⁸ codes.
  */
 export class PairingCodes {
-  private code: { value: string; expiresAt: number; wrong: number } | null = null;
-  private failures = new Map<string, number[]>();
-  private allFailures: number[] = [];
+  private readonly waiting = new Map<string, Waiting>();
+  private readonly requests = new Map<string, number[]>();
 
   constructor(
-    private readonly announce: (code: string, expiresAt: Date) => void,
+    private readonly announce: (code: string, expiresAt: Date, by: PairingRequester) => void,
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The live code, making (and announcing) a new one when there is none. */
-  ensureCode(): void {
-    if (this.code && this.code.expiresAt > this.now()) return;
-    this.code = { value: newPairingCode(), expiresAt: this.now() + PAIRING.codeTtlMs, wrong: 0 };
-    this.announce(this.code.value, new Date(this.code.expiresAt));
-  }
-
-  /** Checks a typed code for a client; consumes it when right. Throws 429 / 403 otherwise. */
-  redeem(typed: string, client: string): void {
+  /** A new code for a device: its ticket (for its cookie) and when it expires. 429 when it asks too often. */
+  open(by: PairingRequester): { ticket: string; expiresAt: Date } {
     const now = this.now();
-    const recent = (list: number[]) => list.filter((t) => t > now - PAIRING.windowMs);
-    const mine = recent(this.failures.get(client) ?? []);
-    this.allFailures = recent(this.allFailures);
-    if (
-      mine.length >= PAIRING.attemptsPerClient ||
-      this.allFailures.length >= PAIRING.attemptsInAll
-    ) {
-      const oldest = Math.min(
-        ...(mine.length >= PAIRING.attemptsPerClient ? mine : this.allFailures),
-      );
+    for (const [key, w] of this.waiting) if (w.expiresAt <= now) this.waiting.delete(key);
+    const mine = (this.requests.get(by.client) ?? []).filter((t) => t > now - PAIRING.windowMs);
+    if (mine.length >= PAIRING.requestsPerClient) {
       throw new TooManyRequestsError(
-        'too many wrong codes; wait before trying again',
-        Math.ceil((oldest + PAIRING.windowMs - now) / 1000),
+        'this device asked for too many pairing codes; wait before asking again',
+        Math.ceil(((mine[0] as number) + PAIRING.windowMs - now) / 1000),
       );
-    }
-    const code = this.code;
-    if (code && code.expiresAt > now && sameSecret(normalizePairingCode(typed), code.value)) {
-      this.code = null;
-      return;
     }
     mine.push(now);
-    this.failures.set(client, mine);
-    this.allFailures.push(now);
-    if (code && ++code.wrong >= PAIRING.wrongPerCode) this.code = null;
-    if (!code || code.expiresAt <= now) {
-      this.code = null;
-      throw new ForbiddenError('that code has expired; a new one is in the terminal');
+    this.requests.set(by.client, mine);
+    if (this.waiting.size >= PAIRING.maxWaiting) {
+      const oldest = this.waiting.keys().next().value;
+      if (oldest !== undefined) this.waiting.delete(oldest);
+    }
+    const ticket = newSessionToken();
+    const waiting = { code: newPairingCode(), expiresAt: now + PAIRING.codeTtlMs, wrong: 0 };
+    this.waiting.set(hashToken(ticket), waiting);
+    this.announce(waiting.code, new Date(waiting.expiresAt), by);
+    return { ticket, expiresAt: new Date(waiting.expiresAt) };
+  }
+
+  /** Whether a ticket's code is still waiting (the page then shows no new code). */
+  isWaiting(ticket: string | undefined): boolean {
+    const w = ticket ? this.waiting.get(hashToken(ticket)) : undefined;
+    return w !== undefined && w.expiresAt > this.now();
+  }
+
+  /** Checks the code typed on the device holding `ticket`; consumes it when right, else 403. */
+  redeem(ticket: string | undefined, typed: string): void {
+    const key = ticket ? hashToken(ticket) : undefined;
+    const waiting = key ? this.waiting.get(key) : undefined;
+    if (!key || !waiting || waiting.expiresAt <= this.now()) {
+      if (key) this.waiting.delete(key);
+      throw new ForbiddenError(
+        'no pairing code is waiting for this device (or it expired): open /pair for a new one',
+      );
+    }
+    if (sameSecret(normalizePairingCode(typed), waiting.code)) {
+      this.waiting.delete(key);
+      return;
+    }
+    if (++waiting.wrong >= PAIRING.wrongPerCode) {
+      this.waiting.delete(key);
+      throw new ForbiddenError('too many wrong codes: open /pair for a new one');
     }
     throw new ForbiddenError('that is not the code shown in the terminal');
   }
 }
 
-/** A device that typed the right code gets a long-lived session; the token goes in its cookie. */
+/** A device that typed its right code gets a long-lived session; the token goes in its cookie. */
 export async function pairDevice(
   db: Queryable,
   codes: PairingCodes,
-  input: { code: string; client: string; userAgent: string | undefined },
+  input: { ticket: string | undefined; code: string; userAgent: string | undefined },
 ): Promise<{ token: string; session: DeviceSessionRow }> {
-  codes.redeem(input.code, input.client);
+  codes.redeem(input.ticket, input.code);
   const token = newSessionToken();
   const session = await insertDeviceSession(db, hashToken(token), deviceName(input.userAgent));
   return { token, session };
 }
-
 /** A readable name for a device from its User-Agent ("Quest browser", "Chrome on Linux"…). */
 export function deviceName(userAgent: string | undefined): string {
   const ua = userAgent ?? '';

@@ -10,25 +10,31 @@ import {
 } from '../db/queries/library.queries';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logger';
+import { isInside } from './data-layout';
 
 /** How long the list of media roots is reused (an import in another process adds one). */
 const ROOTS_TTL_MS = 5_000;
-/** Originals remembered: an id's original never changes, so a hit skips the database. */
+/** Rows remembered: an id's original path never changes, so a hit skips the database. */
 const MAX_REMEMBERED = 10_000;
+/** Folders of DATA_DIR nothing is ever served from, whatever a row or a link says. */
+const SECRET_FOLDERS = ['db', 'tls'];
 
 export interface LocatedFile<R> {
-  /** Real path, checked to lie inside DATA_DIR or a media root. */
+  /** Real path (links resolved now, for this request), checked to lie where such files live. */
   file: string;
   row: R;
 }
 
 /**
- * Finds the file behind an id, only ever inside DATA_DIR or an imported media root (after
- * resolving symbolic links). Rows pointing elsewhere, or at nothing, are 404s logged with context.
+ * Finds the file behind an id. An original is served only from its own place: an upload from the
+ * uploads folder, an imported file from the media root it was imported from — after resolving
+ * symbolic links, for every request (a file swapped for a link after its first read is caught
+ * too). A depth map only from DATA_DIR. Never anything in DATA_DIR's database or TLS folders.
+ * Rows pointing elsewhere, or at nothing, are 404s logged with context.
  */
 export class FileLocator {
-  private roots: { real: string[]; at: number } | undefined;
-  private readonly originals = new Map<string, LocatedFile<MediaSourceRow>>();
+  private roots: { listed: string[]; at: number } | undefined;
+  private readonly rows = new Map<string, MediaSourceRow>();
 
   constructor(
     private readonly db: Database,
@@ -37,34 +43,48 @@ export class FileLocator {
   ) {}
 
   async original(id: string): Promise<LocatedFile<MediaSourceRow>> {
-    const known = this.originals.get(id);
-    if (known) return known;
-    const row = await findMediaFile(this.db, id);
-    const located = { file: await this.check(row, 'original'), row: row as MediaSourceRow };
-    if (this.originals.size >= MAX_REMEMBERED) {
-      const oldest = this.originals.keys().next().value;
-      if (oldest !== undefined) this.originals.delete(oldest);
+    let row = this.rows.get(id) ?? null;
+    if (!row) {
+      row = await findMediaFile(this.db, id);
+      if (row) {
+        if (this.rows.size >= MAX_REMEMBERED) {
+          const oldest = this.rows.keys().next().value;
+          if (oldest !== undefined) this.rows.delete(oldest);
+        }
+        this.rows.set(id, row);
+      }
     }
-    this.originals.set(id, located);
-    return located;
+    if (!row) throw new NotFoundError('no original for this media item');
+    const root = await this.ownRoot(row.file_path);
+    return { file: await this.check(row, 'original', root ? [root] : []), row };
   }
 
   /** Depth maps change with reprocessing: always looked up. */
   async depthMap(mediaId: string): Promise<LocatedFile<MediaFileRow>> {
     const row = await findDepthMapFile(this.db, mediaId);
-    return { file: await this.check(row, 'depth map'), row: row as MediaFileRow };
+    if (!row) throw new NotFoundError('no depth map for this media item');
+    return { file: await this.check(row, 'depth map', [this.dataDir]), row };
   }
 
   /** Drops what is remembered of an id (deleted, or its file vanished). */
   forget(id: string): void {
-    this.originals.delete(id);
+    this.rows.delete(id);
   }
 
-  private async check(row: MediaFileRow | null, what: string): Promise<string> {
-    if (!row) throw new NotFoundError(`no ${what} for this media item`);
-    const file = await this.insideRoots(row.file_path);
+  /** The folder an original belongs to: the uploads folder, or the media root it lies in. */
+  private async ownRoot(file: string): Promise<string | null> {
+    const uploads = path.join(this.dataDir, 'uploads');
+    if (isInside(file, uploads)) return uploads;
+    const deepest = (roots: string[]) =>
+      roots.filter((r) => isInside(file, r)).sort((a, b) => b.length - a.length)[0] ?? null;
+    // Perhaps a folder imported moments ago: look again before refusing.
+    return deepest(await this.mediaRoots()) ?? deepest(await this.mediaRoots(true));
+  }
+
+  private async check(row: MediaFileRow, what: string, roots: string[]): Promise<string> {
+    const file = await this.resolveInside(row.file_path, roots);
     if (!file) {
-      this.logger.error(`${what} file missing or outside the media roots`, {
+      this.logger.error(`${what} file missing or outside where it may be`, {
         id: row.id,
         path: row.file_path,
       });
@@ -73,26 +93,21 @@ export class FileLocator {
     return file;
   }
 
-  private async insideRoots(file: string): Promise<string | null> {
-    if (!path.isAbsolute(file)) return null;
+  /** The file's real path when it lies inside one of `roots` (real paths) and no secret folder. */
+  private async resolveInside(file: string, roots: string[]): Promise<string | null> {
+    if (!path.isAbsolute(file) || roots.length === 0) return null;
     const real = await realpath(file).catch(() => null);
     if (!real) return null;
-    const inside = (roots: string[]) =>
-      roots.some((root) => {
-        const relative = path.relative(root, real);
-        return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
-      });
-    if (inside(await this.realRoots())) return real;
-    // Perhaps a folder imported moments ago: look again before refusing.
-    return inside(await this.realRoots(true)) ? real : null;
+    const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => null)));
+    const realData = await realpath(this.dataDir).catch(() => this.dataDir);
+    if (SECRET_FOLDERS.some((f) => isInside(real, path.join(realData, f)))) return null;
+    return realRoots.some((r) => r !== null && isInside(real, r)) ? real : null;
   }
 
-  private async realRoots(fresh = false): Promise<string[]> {
+  private async mediaRoots(fresh = false): Promise<string[]> {
     if (!fresh && this.roots && performance.now() - this.roots.at < ROOTS_TTL_MS)
-      return this.roots.real;
-    const listed = [this.dataDir, ...(await listMediaRoots(this.db))];
-    const real = await Promise.all(listed.map((r) => realpath(r).catch(() => null)));
-    this.roots = { real: real.filter((r): r is string => r !== null), at: performance.now() };
-    return this.roots.real;
+      return this.roots.listed;
+    this.roots = { listed: await listMediaRoots(this.db), at: performance.now() };
+    return this.roots.listed;
   }
 }

@@ -35,7 +35,11 @@ export async function startTestServer(
     /** Use this (existing) folder as DATA_DIR instead of a new temporary one. */
     dataDir?: string;
     /** LAN mode: pairing required (loopback not trusted, so this test's requests count as LAN). */
-    lan?: { apiToken?: string; announceCode: (code: string, expiresAt: Date) => void };
+    lan?: {
+      apiToken?: string;
+      localToken?: string;
+      announceCode: (code: string, expiresAt: Date) => void;
+    };
   } = {},
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
@@ -53,8 +57,9 @@ export async function startTestServer(
       ? {
           lan: {
             apiToken: options.lan.apiToken,
+            ...(options.lan.localToken ? { localToken: options.lan.localToken } : {}),
             announceCode: options.lan.announceCode,
-            trustLoopback: false,
+            // trustLoopback left at its default (off): this test's requests count as the LAN.
             sessionCacheMs: 0,
           },
         }

@@ -102,7 +102,7 @@ export function GalleryView({ store, onOpen, reveal }: Props) {
         {layout && layout.total === 0 && (
           <p data-testid="library-empty">
             {store.filter === 'all'
-              ? 'The library is empty. Add a folder with `pnpm import <folder>`.'
+              ? 'The library is empty. Add a folder with `pnpm library:import <folder>`.'
               : 'Nothing matches this filter.'}
           </p>
         )}
