@@ -33,7 +33,11 @@ export async function describeMediaFile(
     const [info, checksum] = await Promise.all([stat(file), options.checksum ?? sha256File(file)]);
     const facts =
       sniffed.mediaType === 'photo'
-        ? { ...(await probePhoto(file)), durationSeconds: null, framesPerSecond: null }
+        ? {
+            ...(await probePhoto(file, sniffed.mimeType)),
+            durationSeconds: null,
+            framesPerSecond: null,
+          }
         : await probeVideo(file, options.ffprobePath);
     const tooLarge =
       sniffed.mediaType === 'photo'

@@ -1,5 +1,6 @@
 import exifReader from 'exif-reader';
 import sharp, { type Metadata } from 'sharp';
+import { HEIF_TYPES, heifFacts } from './heif';
 
 export interface PhotoFacts {
   /** Size as displayed, after EXIF orientation; null when the format cannot be read here. */
@@ -9,13 +10,22 @@ export interface PhotoFacts {
   capturedAt: Date | null;
 }
 
-export async function probePhoto(file: string): Promise<PhotoFacts> {
+export async function probePhoto(file: string, mimeType?: string): Promise<PhotoFacts> {
+  if (mimeType && HEIF_TYPES.has(mimeType)) {
+    // HEIC/HEIF: size and EXIF from the container, no pixels decoded.
+    const facts = await heifFacts(file).catch(() => null);
+    return {
+      width: facts?.width ?? null,
+      height: facts?.height ?? null,
+      capturedAt: facts?.exif ? exifCaptureDate(facts.exif) : null,
+    };
+  }
   let metadata: Metadata;
   try {
     // Only the header is read here, so the size of any image can be learned (and refused) safely.
     metadata = await sharp(file, { limitInputPixels: false }).metadata();
   } catch {
-    // e.g. HEIC with the prebuilt sharp: still a photo of the library, just not measurable here.
+    // A format sharp cannot read: still a photo of the library, just not measurable here.
     return { width: null, height: null, capturedAt: null };
   }
   return {

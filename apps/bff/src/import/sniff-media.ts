@@ -19,9 +19,6 @@ const SUPPORTED: Record<string, MediaType> = {
   'video/3gpp': 'video',
 };
 
-/** Formats the library accepts but the prebuilt sharp cannot decode (no HEVC): no preview or depth here. */
-export const UNDECODABLE_HERE: ReadonlySet<string> = new Set(['image/heic', 'image/heif']);
-
 export type SniffResult =
   | { ok: true; mimeType: string; mediaType: MediaType }
   | { ok: false; reason: string };

@@ -4,8 +4,8 @@ import path from 'node:path';
 import type { MediaType, PreviewSize } from '@immichvr/shared';
 import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
+import { sharpSource } from '../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../import/image-limits';
-import { UNDECODABLE_HERE } from '../import/sniff-media';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
 import { storageProblem } from './storage-errors';
@@ -50,8 +50,6 @@ export class PreviewCache {
   async get(source: PreviewSource, size: PreviewSize): Promise<string> {
     const target = this.layout.previewFile(source.id, size);
     if (await isFile(target)) return target;
-    if (UNDECODABLE_HERE.has(source.mimeType))
-      throw new UnsupportedMediaTypeError(`no preview can be made of ${source.mimeType} here`);
     const pending = this.inFlight.get(target);
     if (pending) return pending;
     const generation = this.limit(() => this.generate(source, size, target)).finally(() =>
@@ -82,10 +80,17 @@ export class PreviewCache {
     await mkdir(path.dirname(target), { recursive: true });
     await mkdir(this.layout.tmp, { recursive: true });
     const partial = path.join(this.layout.tmp, `preview-${randomUUID()}.jpg`);
+    const maxPixels = this.options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
     try {
-      await sharp(input, {
+      // HEIC/HEIF is decoded first (libheif in WebAssembly); everything else sharp reads itself.
+      const from =
+        input === source.file
+          ? await sharpSource(source.file, source.mimeType, maxPixels)
+          : { input };
+      await sharp(from.input, {
         failOn: 'error',
-        limitInputPixels: this.options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS,
+        limitInputPixels: maxPixels,
+        ...(from.raw ? { raw: from.raw } : {}),
       })
         .autoOrient()
         .resize(size, size, { fit: 'inside', withoutEnlargement: true })

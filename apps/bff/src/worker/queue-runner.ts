@@ -270,8 +270,12 @@ export class QueueRunner {
           this.options.retryMaxSeconds,
           this.options.retryBaseSeconds * 2 ** Math.max(0, job.attempts - 1),
         );
+        // A failure that trying again cannot mend (an undecodable file) is not retried.
+        const permanent = (error as { permanent?: unknown }).permanent === true;
         const status = await this.db
-          .transaction((tx) => failJob(tx, job.id, workerId, message.slice(0, 2000), retryAfter))
+          .transaction((tx) =>
+            failJob(tx, job.id, workerId, message.slice(0, 2000), retryAfter, permanent),
+          )
           .catch((e: Error) => {
             logger.error('could not record a job failure', { jobId: job.id, error: e.message });
             return null;

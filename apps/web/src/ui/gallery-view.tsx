@@ -186,6 +186,8 @@ function MediaTile({
   onOpen: (item: MediaItem) => void;
 }) {
   const look = statusLook(item.processingStatus);
+  // A preview that cannot be made (a format or file that cannot be decoded) is a card that says so.
+  const [noPreview, setNoPreview] = useState(false);
   return (
     <button
       type="button"
@@ -199,7 +201,20 @@ function MediaTile({
       data-has-depth={item.depthMap ? 'true' : 'false'}
       title={item.lastError ? `${item.originalFilename}: ${item.lastError}` : item.originalFilename}
     >
-      <img src={item.urls.preview} alt={item.originalFilename} loading="lazy" decoding="async" />
+      {noPreview ? (
+        <span className="tile-missing" data-testid="tile-no-preview">
+          <strong>No preview</strong>
+          <span>{item.lastError ?? item.originalFilename}</span>
+        </span>
+      ) : (
+        <img
+          src={item.urls.preview}
+          alt={item.originalFilename}
+          loading="lazy"
+          decoding="async"
+          onError={() => setNoPreview(true)}
+        />
+      )}
       {item.mediaType === 'video' && (
         <span className="chip video" data-testid="video-badge">
           ▶ video

@@ -94,9 +94,9 @@ export async function completeJob(
 }
 
 /**
- * Records a failed attempt: processing → failed (with the error); then, while attempts remain,
- * failed → queued again, due after `retryAfterSeconds`. Returns the job's status afterwards, or
- * null when this worker no longer held it.
+ * Records a failed attempt: processing → failed (with the error); then, while attempts remain and
+ * the failure is not `permanent`, failed → queued again, due after `retryAfterSeconds`. Returns
+ * the job's status afterwards, or null when this worker no longer held it.
  */
 export async function failJob(
   tx: Queryable,
@@ -104,6 +104,7 @@ export async function failJob(
   workerId: string,
   error: string,
   retryAfterSeconds: number,
+  permanent = false,
 ): Promise<'failed' | 'queued' | null> {
   const failed = await tx.query<{ attempts: number; max_attempts: number }>(
     `UPDATE processing_queue
@@ -116,7 +117,7 @@ export async function failJob(
   );
   const row = failed.rows[0];
   if (!row) return null;
-  if (row.attempts >= row.max_attempts) return 'failed';
+  if (permanent || row.attempts >= row.max_attempts) return 'failed';
   await tx.query(
     `UPDATE processing_queue
      SET status = 'queued', queued_at = now() + $2 * interval '1 second', completed_at = NULL

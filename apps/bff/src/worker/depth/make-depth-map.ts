@@ -3,9 +3,9 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEPTH_SAMPLE_MAX } from '@immichvr/shared';
 import sharp from 'sharp';
+import { sharpSource } from '../../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../../import/image-limits';
 import { exifFocalLength35mm } from '../../import/probe-photo';
-import { UNDECODABLE_HERE } from '../../import/sniff-media';
 import { extractVideoFrame } from '../../storage/video-frame';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
@@ -32,6 +32,16 @@ export interface MadeDepthMap {
 
 export class DepthInputError extends Error {
   override name = 'DepthInputError';
+  /**
+   * @param permanent trying again cannot help (a format or file that cannot be decoded): the job
+   *   fails at once instead of backing off through its attempts.
+   */
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -106,11 +116,7 @@ async function decodeUpright(
   source: DepthSource,
   options: { ffmpegPath: string; signal: AbortSignal },
 ): Promise<RgbImage & { focalLength35mm: number | null }> {
-  if (UNDECODABLE_HERE.has(source.mimeType))
-    throw new DepthInputError(
-      `${source.mimeType} cannot be decoded here (no HEVC decoder in the image library)`,
-    );
-  const input =
+  const file =
     source.mediaType === 'video'
       ? await extractVideoFrame(
           options.ffmpegPath,
@@ -120,7 +126,16 @@ async function decodeUpright(
         )
       : source.file;
   try {
-    const limits = { failOn: 'error' as const, limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS };
+    const from =
+      file === source.file
+        ? await sharpSource(source.file, source.mimeType, DEFAULT_MAX_IMAGE_PIXELS)
+        : { input: file };
+    const input = from.input;
+    const limits = {
+      failOn: 'error' as const,
+      limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS,
+      ...(from.raw ? { raw: from.raw } : {}),
+    };
     const upright = sharp(input, limits).autoOrient();
     const meta = await upright.metadata();
     const width0 = meta.autoOrient?.width ?? meta.width;
@@ -140,13 +155,13 @@ async function decodeUpright(
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
       width,
       height,
-      focalLength35mm: exifFocalLength35mm(meta.exif),
+      focalLength35mm: exifFocalLength35mm(from.exif ?? meta.exif),
     };
   } catch (error) {
     const message = (error as Error).message.replaceAll(source.file, 'the original');
     if ((error as NodeJS.ErrnoException).code === 'ENOENT')
       throw new DepthInputError('the original file is missing');
-    throw new DepthInputError(`the original could not be decoded: ${message}`);
+    throw new DepthInputError(`the original could not be decoded: ${message}`, true);
   }
 }
 
