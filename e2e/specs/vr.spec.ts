@@ -134,7 +134,7 @@ test('VR with hands: pinch a thumbnail to open it, pinch Back to return', async 
   await expect(state).toHaveAttribute('data-mode', 'gallery');
 });
 
-test('VR: reprocessing a photo whose original is corrupt shows the failure and its error', async ({
+test('VR: reprocessing a photo whose original is corrupt shows the failure and its error, once; mended, it works', async ({
   page,
   request,
 }) => {
@@ -166,11 +166,18 @@ test('VR: reprocessing a photo whose original is corrupt shows the failure and i
     await expect(state).toHaveAttribute('data-reprocess-error', /\w+/);
     const error = await state.getAttribute('data-reprocess-error');
     console.log(`the panel shows: ${error}`);
-    // The job waits to be retried; cancel it from the panel.
-    await expect(panelButton(page, 'photo', 'cancel')).toHaveAttribute('data-disabled', 'false');
-    await aimAt(page, await positionOf(panelButton(page, 'photo', 'cancel')));
+    // A file that cannot be decoded is not retried as if it were transient: failed once, for
+    // good, nothing left to cancel.
+    await expect(state).toHaveAttribute('data-reprocess-phase', 'failed');
+    await expect(panelButton(page, 'photo', 'cancel')).toHaveAttribute('data-disabled', 'true');
+    const failed = await (await request.get(`/api/media/${victim.id}`)).json();
+    expect(failed).toMatchObject({ processingStatus: 'failed', processingAttempts: 1 });
+    // The file mended, Reprocess from the panel works again.
+    await copyFile(backup, original);
+    await frames(page, 8);
+    await aimAt(page, await positionOf(panelButton(page, 'photo', 'reprocess')));
     await select(page);
-    await expect(state).toHaveAttribute('data-reprocess-phase', 'cancelled', { timeout: 30_000 });
+    await expect(state).toHaveAttribute('data-reprocess-phase', 'completed', { timeout: 120_000 });
   } finally {
     await copyFile(backup, original);
   }

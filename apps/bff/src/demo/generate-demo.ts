@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type DisparityEncoding, drawFrameCode } from '@immichvr/shared';
@@ -7,6 +6,7 @@ import { DepthVideoEncoder } from '../worker/video/depth-video-encoder';
 import { histogramStats } from '../worker/video/make-depth-video';
 import { stackedLayout, stackFrame } from '../worker/video/stacked-frame';
 import { planDepthVideo } from '../worker/video/video-plan';
+import { spawnFfmpeg } from '../worker/video/video-process';
 import { DEMO_PHOTOS, DEMO_VIDEOS, type DemoPhoto, type DemoVideo } from './catalogue';
 import { depthToPng, encodingFor } from './depth-png';
 import type {
@@ -276,7 +276,6 @@ function encodeH264(
   file: string,
 ): Promise<void> {
   const args = [
-    '-hide_banner',
     '-loglevel',
     'error',
     '-y',
@@ -314,27 +313,12 @@ function encodeH264(
     '+bitexact',
     file,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpegPath, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', (error) => {
-      reject(
-        (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error(
-              `ffmpeg not found at "${ffmpegPath}": install it (apt-get install -y ffmpeg) or set FFMPEG_PATH`,
-            )
-          : error,
-      );
-    });
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`ffmpeg exited with ${code} encoding ${video.name}: ${stderr.trim()}`));
-    });
-    child.stdin.on('error', () => {}); // reported by 'close' with ffmpeg's own message
-    for (const view of views) child.stdin.write(view.rgb);
-    child.stdin.end();
+  const { child, exited } = spawnFfmpeg(ffmpegPath, args, { stdin: true, stdout: false });
+  const stdin = child.stdin as NonNullable<typeof child.stdin>;
+  stdin.on('error', () => {}); // reported by the exit, with ffmpeg's own message
+  for (const view of views) stdin.write(view.rgb);
+  stdin.end();
+  return exited.catch((error: Error) => {
+    throw new Error(`ffmpeg could not encode ${video.name}: ${error.message}`);
   });
 }

@@ -66,13 +66,7 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
   const openTicket = (c: C) => {
     if (codes.isWaiting(getCookie(c, PAIRING_COOKIE))) return;
     const { ticket } = codes.open(requester(c));
-    setCookie(c, PAIRING_COOKIE, ticket, {
-      httpOnly: true,
-      secure: true,
-      sameSite: 'Strict',
-      path: '/',
-      maxAge: Math.ceil(PAIRING.codeTtlMs / 1000),
-    });
+    setTicketCookie(c, ticket);
   };
   const pair = async (c: C, code: string) => {
     const { token, session } = await pairDevice(deps.db, codes, {
@@ -114,13 +108,7 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
       if (policy.mode === 'open')
         throw new HttpProblem(404, 'Not Found', 'pairing is off: this server is not on the LAN');
       const { ticket, expiresAt } = codes.open(requester(c));
-      setCookie(c, PAIRING_COOKIE, ticket, {
-        httpOnly: true,
-        secure: true,
-        sameSite: 'Strict',
-        path: '/',
-        maxAge: Math.ceil(PAIRING.codeTtlMs / 1000),
-      });
+      setTicketCookie(c, ticket);
       c.header('Cache-Control', 'no-store');
       return c.json({ expiresAt: expiresAt.toISOString() }, 201);
     })
@@ -141,6 +129,16 @@ export const PAIRING_COOKIE = 'immichvr_pairing';
 function withCookies(c: Context, response: Response): Response {
   for (const cookie of c.res.headers.getSetCookie()) response.headers.append('Set-Cookie', cookie);
   return response;
+}
+
+function setTicketCookie(c: Parameters<typeof setCookie>[0], ticket: string): void {
+  setCookie(c, PAIRING_COOKIE, ticket, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    maxAge: Math.ceil(PAIRING.codeTtlMs / 1000),
+  });
 }
 
 function setSessionCookie(c: Parameters<typeof setCookie>[0], token: string): void {

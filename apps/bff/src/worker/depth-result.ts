@@ -8,6 +8,7 @@ import type { JobResult } from './queue-runner';
 
 /** A finished depth file in DATA_DIR/tmp, with what its row records. */
 export interface MadeDepthFile {
+  /** Written to DATA_DIR/tmp; the job renames it into place or removes it. */
   partialFile: string;
   width: number;
   height: number;

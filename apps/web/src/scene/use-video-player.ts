@@ -1,6 +1,6 @@
 import type { DepthVideo, MediaDetail } from '@immichvr/shared';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { VideoPlayer, type VideoPlayerState } from '../lib/video/video-player';
+import { IDLE_VIDEO_STATE, VideoPlayer, type VideoPlayerState } from '../lib/video/video-player';
 
 /** A video item's depth video layout, when its depth map is one. */
 export function depthVideoOf(item: MediaDetail | null): DepthVideo | null {
@@ -35,20 +35,10 @@ export function useVideoPlayer(item: MediaDetail | null): VideoPlayer | null {
   return player;
 }
 
-const IDLE: VideoPlayerState = {
-  time: 0,
-  duration: 0,
-  paused: true,
-  loop: true,
-  muted: false,
-  ready: false,
-  showing: null,
-  error: null,
-};
-
 /** The player's state, for controls (re-renders on play/pause, time updates, seeking). */
 export function useVideoState(player: VideoPlayer | null): VideoPlayerState {
-  return useSyncExternalStore(player?.subscribe ?? noSubscribe, player?.getState ?? (() => IDLE));
+  return useSyncExternalStore(player?.subscribe ?? noSubscribe, player?.getState ?? idle);
 }
 
 const noSubscribe = () => () => {};
+const idle = () => IDLE_VIDEO_STATE;

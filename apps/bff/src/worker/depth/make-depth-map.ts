@@ -7,6 +7,7 @@ import { sharpSource } from '../../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../../import/image-limits';
 import { exifFocalLength35mm } from '../../import/probe-photo';
 import { extractVideoFrame } from '../../storage/video-frame';
+import type { MadeDepthFile } from '../depth-result';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
 /** Depth maps are at least this many pixels on their short edge (Depth Anything's 518). */
@@ -19,14 +20,7 @@ export interface DepthSource {
   durationSeconds: number | null;
 }
 
-export interface MadeDepthMap {
-  /** Written to DATA_DIR/tmp; the caller renames it into place or removes it. */
-  partialFile: string;
-  width: number;
-  height: number;
-  fileSize: number;
-  checksum: string;
-  processingParams: Record<string, unknown>;
+export interface MadeDepthMap extends MadeDepthFile {
   timings: { decodeMs: number; estimateMs: number; encodeMs: number };
 }
 

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { sha256File } from '../../import/hash-file';
 import type { DepthEstimator, RgbImage } from '../depth/estimator';
 import { DEPTH_SHORT_EDGE, resizeBilinear } from '../depth/make-depth-map';
+import type { MadeDepthFile } from '../depth-result';
 import { DEPTH_VIDEO_ENCODING, DepthVideoEncoder } from './depth-video-encoder';
 import { decodeFrames } from './raw-frames';
 import { stackedLayout, stackFrame } from './stacked-frame';
@@ -25,15 +26,8 @@ export interface VideoDepthSource {
   durationSeconds: number | null;
 }
 
-export interface MadeDepthVideo {
-  /** The caller's partial file, complete; the caller renames it into place or removes it. */
-  partialFile: string;
-  /** The stacked frame's size. */
-  width: number;
-  height: number;
-  fileSize: number;
-  checksum: string;
-  processingParams: Record<string, unknown>;
+/** Its width and height are the stacked frame's. */
+export interface MadeDepthVideo extends MadeDepthFile {
   timings: { decodeMs: number; estimateMs: number; encodeMs: number; frames: number };
 }
 

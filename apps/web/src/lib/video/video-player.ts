@@ -14,6 +14,18 @@ export interface VideoPlayerState {
   error: string | null;
 }
 
+/** Before anything is loaded. */
+export const IDLE_VIDEO_STATE: VideoPlayerState = {
+  time: 0,
+  duration: 0,
+  paused: true,
+  loop: true,
+  muted: false,
+  ready: false,
+  showing: null,
+  error: null,
+};
+
 /** How far the arrow keys and the thumbstick seek. */
 export const SEEK_STEP_SECONDS = 5;
 
@@ -28,16 +40,7 @@ export class VideoPlayer {
   /** Frames presented since it was created. */
   frame = 0;
   private url: string | null = null;
-  private state: VideoPlayerState = {
-    time: 0,
-    duration: 0,
-    paused: true,
-    loop: true,
-    muted: false,
-    ready: false,
-    showing: null,
-    error: null,
-  };
+  private state: VideoPlayerState = IDLE_VIDEO_STATE;
   private readonly listeners = new Set<() => void>();
   private frameCallback = 0;
   private disposed = false;
