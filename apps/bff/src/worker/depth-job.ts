@@ -32,16 +32,10 @@ export function depthJobHandler(deps: DepthJobDeps): JobHandler {
       return { discard: async () => {} };
     }
     const { file } = await deps.files.original(source.id);
-    const made = await makeDepthMap(
-      {
-        file,
-        mediaType: source.media_type,
-        mimeType: source.mime_type,
-        durationSeconds: source.duration_seconds === null ? null : Number(source.duration_seconds),
-      },
-      deps.estimator,
-      { ffmpegPath: deps.ffmpegPath, tmpDir: deps.layout.tmp, signal },
-    );
+    const made = await makeDepthMap({ file, mimeType: source.mime_type }, deps.estimator, {
+      tmpDir: deps.layout.tmp,
+      signal,
+    });
     return depthFileResult(
       deps.layout,
       deps.estimator,

@@ -1,10 +1,14 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatVideoTime, type VideoPlayer } from '../lib/video/video-player';
 import { useVideoState } from '../scene/use-video-player';
 
+/** While a video plays, its controls fade out after this long without a pointer move or key. */
+const IDLE_HIDE_MS = 2500;
+
 /**
  * A video's controls on a screen: play/pause, a seek bar with the time, loop, and what its depth
- * is doing (made: shown in depth; not yet: "depth n%" live while it plays flat).
+ * is doing (made: shown in depth; not yet: "depth n%" live while it plays flat). They fade while
+ * it plays and nothing moves, so the picture is whole; any pointer move or key brings them back.
  */
 export function VideoControls({
   player,
@@ -15,6 +19,23 @@ export function VideoControls({
   depthNote: string | null;
 }) {
   const state = useVideoState(player);
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const active = () => {
+      setIdle(false);
+      clearTimeout(timer);
+      timer = setTimeout(() => setIdle(true), IDLE_HIDE_MS);
+    };
+    active();
+    window.addEventListener('pointermove', active);
+    window.addEventListener('keydown', active);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pointermove', active);
+      window.removeEventListener('keydown', active);
+    };
+  }, []);
   // The element lives in the page, hidden: it is seen on the depth surface.
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -22,7 +43,7 @@ export function VideoControls({
   }, [player]);
   return (
     <div
-      className="video-controls"
+      className={`video-controls${idle && !state.paused ? ' idle' : ''}`}
       data-testid="video-controls"
       data-paused={state.paused}
       data-time={state.time.toFixed(3)}

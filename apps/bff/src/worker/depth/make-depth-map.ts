@@ -6,18 +6,16 @@ import sharp from 'sharp';
 import { sharpSource } from '../../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../../import/image-limits';
 import { exifFocalLength35mm } from '../../import/probe-photo';
-import { extractVideoFrame } from '../../storage/video-frame';
 import type { MadeDepthFile } from '../depth-result';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
 /** Depth maps are at least this many pixels on their short edge (Depth Anything's 518). */
 export const DEPTH_SHORT_EDGE = 518;
 
+/** A photo's original (a video's depth is a depth video: worker/video/). */
 export interface DepthSource {
   file: string;
-  mediaType: 'photo' | 'video';
   mimeType: string;
-  durationSeconds: number | null;
 }
 
 export interface MadeDepthMap extends MadeDepthFile {
@@ -39,7 +37,7 @@ export class DepthInputError extends Error {
 }
 
 /**
- * One depth map for a photo (or a frame of a video): decoded upright (EXIF applied), scaled so its
+ * One depth map for a photo: decoded upright (EXIF applied), scaled so its
  * short edge is 518 px with the photo's aspect, estimated, normalised per image to the full 16-bit
  * range (near = 65535) and encoded as a grey PNG. The normalisation is recorded so the raw
  * disparity can be recovered: raw = rawMin + (sample / 65535) · (rawMax − rawMin).
@@ -47,10 +45,10 @@ export class DepthInputError extends Error {
 export async function makeDepthMap(
   source: DepthSource,
   estimator: DepthEstimator,
-  options: { ffmpegPath: string; tmpDir: string; signal: AbortSignal },
+  options: { tmpDir: string; signal: AbortSignal },
 ): Promise<MadeDepthMap> {
   const t0 = performance.now();
-  const image = await decodeUpright(source, options);
+  const image = await decodeUpright(source);
   const t1 = performance.now();
   options.signal.throwIfAborted();
   const estimated = await estimator.estimate(image, options.signal);
@@ -97,7 +95,7 @@ export async function makeDepthMap(
     processingParams: {
       depthKind: 'relative-disparity',
       normalization: { rawMin, rawMax },
-      source: source.mediaType === 'video' ? 'video-frame' : 'photo',
+      source: 'photo',
       // The viewer unprojects with it (GET /api/media/:id → depthMap.focalLength35mm).
       ...(image.focalLength35mm ? { focalLength35mm: image.focalLength35mm } : {}),
       estimator: estimator.describe(),
@@ -108,22 +106,9 @@ export async function makeDepthMap(
 
 async function decodeUpright(
   source: DepthSource,
-  options: { ffmpegPath: string; signal: AbortSignal },
 ): Promise<RgbImage & { focalLength35mm: number | null }> {
-  const file =
-    source.mediaType === 'video'
-      ? await extractVideoFrame(
-          options.ffmpegPath,
-          source.file,
-          source.durationSeconds,
-          options.signal,
-        )
-      : source.file;
   try {
-    const from =
-      file === source.file
-        ? await sharpSource(source.file, source.mimeType, DEFAULT_MAX_IMAGE_PIXELS)
-        : { input: file };
+    const from = await sharpSource(source.file, source.mimeType, DEFAULT_MAX_IMAGE_PIXELS);
     const input = from.input;
     const limits = {
       failOn: 'error' as const,
