@@ -3,27 +3,38 @@ import type { DecodedDepthMap, DepthMapResult } from '../lib/depth/depth-map-mes
 import { api, fetchFile } from './client';
 
 /**
- * Everything a view of one item loads — its detail, its picture, its depth map — goes through one
- * small cache of promises by URL, so selecting an item can start all of it at once (`preloadMedia`)
- * and the view that opens picks up what is already on its way. The few most recent are kept;
- * a failed load is forgotten, so asking again tries again.
+ * Everything a view of one item loads — its detail, its picture, its depth map — goes through
+ * small caches of promises by URL, so selecting an item can start all of it at once
+ * (`preloadMedia`) and the view that opens picks up what is already on its way. The most recent
+ * are kept, each kind by its size: details are tiny, a decoded depth map ~1 MB, a 2048 px picture
+ * ~11 MB. A failed load is forgotten, so asking again tries again.
  */
-const loads = new Map<string, Promise<unknown>>();
-const KEEP = 9;
+class RecentLoads {
+  private readonly loads = new Map<string, Promise<unknown>>();
+  constructor(private readonly keep: number) {}
 
-function loadOnce<T>(key: string, load: () => Promise<T>): Promise<T> {
-  const known = loads.get(key) as Promise<T> | undefined;
-  if (known) {
-    loads.delete(key);
-    loads.set(key, known);
-    return known;
+  once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const known = this.loads.get(key) as Promise<T> | undefined;
+    if (known) {
+      this.loads.delete(key);
+      this.loads.set(key, known);
+      return known;
+    }
+    const started = load();
+    started.catch(() => this.loads.delete(key));
+    this.loads.set(key, started);
+    while (this.loads.size > this.keep) this.loads.delete(this.loads.keys().next().value as string);
+    return started;
   }
-  const started = load();
-  started.catch(() => loads.delete(key));
-  loads.set(key, started);
-  while (loads.size > KEEP) loads.delete(loads.keys().next().value as string);
-  return started;
+
+  forget(key: string): void {
+    this.loads.delete(key);
+  }
 }
+
+const details = new RecentLoads(64);
+const depthMaps = new RecentLoads(16);
+const pictures = new RecentLoads(4);
 
 /** Starts loading what opening this item will show, side by side, while its view is created. */
 export function preloadMedia(item: MediaItem): void {
@@ -37,13 +48,13 @@ export function preloadMedia(item: MediaItem): void {
 /** One item's detail; `fresh` asks the server again (a newer depth map was announced). */
 export function loadMediaDetail(id: string, fresh = false): Promise<MediaDetail> {
   const key = `detail:${id}`;
-  if (fresh) loads.delete(key);
-  return loadOnce(key, () => api.mediaDetail(id));
+  if (fresh) details.forget(key);
+  return details.once(key, () => api.mediaDetail(id));
 }
 
 /** A picture decoded off the main thread, bottom row first (as WebGL textures are read). */
 export function loadPicture(url: string): Promise<ImageBitmap> {
-  return loadOnce(url, async () =>
+  return pictures.once(url, async () =>
     createImageBitmap(await fetchFile(url, 'the picture'), { imageOrientation: 'flipY' }).catch(
       () => {
         throw new Error('the picture could not be decoded');
@@ -71,7 +82,7 @@ function depthWorker(): Worker {
 
 /** A depth map fetched and decoded (16 bits kept, as the browser would not) in a Web Worker. */
 export function loadDepthMap(url: string): Promise<DecodedDepthMap> {
-  return loadOnce(url, async () => {
+  return depthMaps.once(url, async () => {
     const bytes = await (await fetchFile(url, 'the depth map')).arrayBuffer();
     const id = nextId++;
     const result = await new Promise<DepthMapResult>((resolve) => {
