@@ -18,6 +18,7 @@ import { stackFrame } from '../src/worker/video/stacked-frame';
 import { planDepthVideo } from '../src/worker/video/video-plan';
 import { depthFilesAndRowsAgree, filesUnder } from './helpers/files';
 import { importFixtures, writeTestVideo } from './helpers/media-fixtures';
+import { queueJobs } from './helpers/queue-jobs';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 import { spawnWorker } from './helpers/worker-process';
 
@@ -182,25 +183,7 @@ describe.each(ENGINES)('video depth jobs on %s', (engine) => {
     );
     return (rows[0] as { id: string }).id;
   };
-  const job = async (id: string) =>
-    (await t.db.query('SELECT * FROM processing_queue WHERE id = $1', [id])).rows[0] as Record<
-      string,
-      unknown
-    >;
-  const until = async (
-    id: string,
-    done: (row: Record<string, unknown>) => boolean,
-    timeoutMs = 60_000,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const row = await job(id);
-      if (done(row)) return row;
-      if (Date.now() > deadline)
-        throw new Error(`job still ${row.status} at ${row.progress}% (${row.last_error})`);
-      await wait(25);
-    }
-  };
+  const { job, until } = queueJobs(() => t.db, { pollMs: 25, timeoutMs: 60_000 });
   const partials = async () =>
     (await filesUnder(path.join(dataDir, 'tmp'))).filter((f) =>
       path.basename(f).startsWith('video-'),

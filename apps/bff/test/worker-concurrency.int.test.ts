@@ -7,6 +7,7 @@ import { QueueRunner } from '../src/worker/queue-runner';
 import { type FakeDepthService, startDepthService } from './helpers/depth-service';
 import { depthFilesAndRowsAgree } from './helpers/files';
 import { importFixtures, writeTestJpeg } from './helpers/media-fixtures';
+import { queueJobs } from './helpers/queue-jobs';
 import { createTestDatabase, TEST_POSTGRES_URL, type TestDatabase } from './helpers/test-database';
 import { spawnWorker } from './helpers/worker-process';
 
@@ -33,24 +34,7 @@ describe.skipIf(!TEST_POSTGRES_URL)('depth workers sharing one PostgreSQL', () =
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  const job = async (id: string) =>
-    (await t.db.query('SELECT * FROM processing_queue WHERE id = $1', [id])).rows[0] as Record<
-      string,
-      unknown
-    >;
-  const until = async (
-    id: string,
-    test: (row: Record<string, unknown>) => boolean,
-    timeoutMs = 30_000,
-  ) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const row = await job(id);
-      if (test(row)) return row;
-      if (Date.now() > deadline) throw new Error(`job is ${row.status} (${row.last_error})`);
-      await wait(100);
-    }
-  };
+  const { job, until } = queueJobs(() => t.db, { pollMs: 100, timeoutMs: 30_000 });
 
   it.each([2, 4, 8])(
     '%i workers do every one of 300 jobs exactly once',

@@ -13,6 +13,7 @@ import type { QueueRunner } from '../src/worker/queue-runner';
 import { type FakeDepthService, startDepthService } from './helpers/depth-service';
 import { filesUnder } from './helpers/files';
 import { importFixtures, writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
+import { queueJobs } from './helpers/queue-jobs';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
@@ -49,20 +50,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     );
     return (rows[0] as { id: string }).id;
   };
-  const job = async (id: string) =>
-    (await t.db.query('SELECT * FROM processing_queue WHERE id = $1', [id])).rows[0] as Record<
-      string,
-      unknown
-    >;
-  const until = async (id: string, statuses: string[], timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const row = await job(id);
-      if (statuses.includes(String(row.status))) return row;
-      if (Date.now() > deadline) throw new Error(`job still ${row.status} (${row.last_error})`);
-      await wait(50);
-    }
-  };
+  const { job, until } = queueJobs(() => t.db, { pollMs: 50, timeoutMs: 20_000 });
   const depthRow = async (mediaId: string) =>
     (await t.db.query('SELECT * FROM depth_map_cache WHERE media_item_id = $1', [mediaId]))
       .rows[0] as Record<string, unknown> | undefined;
