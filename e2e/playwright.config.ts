@@ -9,6 +9,8 @@ const PORT = 21371;
  */
 process.env.IMMICHVR_E2E_DATA_DIR ??= path.join(os.tmpdir(), `immichvr-e2e-${process.pid}`);
 const DATA_DIR = process.env.IMMICHVR_E2E_DATA_DIR;
+/** Where the app fetches the depth model from in these tests: a stand-in host the spec starts. */
+export const MODEL_HOST_PORT = 21379;
 
 export default defineConfig({
   testDir: './specs',
@@ -37,6 +39,12 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'ignore',
     stderr: 'pipe',
-    env: { PORT: String(PORT), DATA_DIR, DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    env: {
+      PORT: String(PORT),
+      DATA_DIR,
+      DATABASE_URL: '',
+      LOG_LEVEL: 'warn',
+      DEPTH_MODEL_URL: `http://127.0.0.1:${MODEL_HOST_PORT}/model.onnx`,
+    },
   },
 });

@@ -16,6 +16,7 @@ import { importFolder } from '../src/services/import.service';
 import { dataLayout } from '../src/storage/data-layout';
 import { FileLocator } from '../src/storage/file-locator';
 import { BuiltinEstimator } from '../src/worker/depth/builtin-estimator';
+import { EstimatorSlot } from '../src/worker/depth/estimator-slot';
 import { depthJobHandler } from '../src/worker/depth-job';
 import { QueueRunner } from '../src/worker/queue-runner';
 import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
@@ -147,7 +148,7 @@ async function benchPerPhoto(db: Database, work: string): Promise<void> {
     db,
     layout,
     files: new FileLocator(db, work, logger),
-    estimator,
+    estimators: new EstimatorSlot(estimator),
     ffmpegPath: 'ffmpeg',
   });
 

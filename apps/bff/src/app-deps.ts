@@ -5,6 +5,7 @@ import type { Logger } from './logger';
 import type { AccessPolicy } from './security/access';
 import { allowedHostNames } from './security/allowed-hosts';
 import { DepthAccessRecorder } from './services/depth-access.service';
+import { DepthModelService } from './services/depth-model.service';
 import { DeviceSessions } from './services/device-sessions.service';
 import { MediaEvents } from './services/media-events.service';
 import { PairingCodes, type PairingRequester } from './services/pairing.service';
@@ -12,6 +13,7 @@ import type { UploadOptions } from './services/upload.service';
 import { type DataLayout, dataLayout } from './storage/data-layout';
 import { FileLocator } from './storage/file-locator';
 import { PreviewCache } from './storage/preview-cache';
+import { offeredModel } from './worker/depth/fetch-model';
 
 /** What the HTTP layer needs, built once by the composition root (main.ts, tests). */
 export interface AppDeps {
@@ -33,6 +35,8 @@ export interface AppDeps {
   pairing: PairingCodes;
   /** Host names requests may carry (allowed-hosts.ts). */
   allowedHosts: Set<string>;
+  /** What makes depth maps, and the model download. */
+  depthModel: DepthModelService;
 }
 
 export interface AppConfig {
@@ -45,6 +49,11 @@ export interface AppConfig {
   previewConcurrency?: number;
   heartbeatMs?: number;
   webDistDir?: string;
+  /** Where depth comes from (DEPTH_SERVICE_URL, DEPTH_MODEL_PATH) and the model the app may fetch. */
+  depthServiceUrl?: string | undefined;
+  depthModelPath?: string | undefined;
+  depthModelUrl?: string | undefined;
+  depthModelSha256?: string | undefined;
   /** Where it listens, and more names it is reached by (ALLOWED_HOSTS). */
   listenHost?: string;
   allowedHosts?: string[];
@@ -84,6 +93,12 @@ export async function createAppDeps(
         trustLoopback: config.lan.trustLoopback ?? false,
       }
     : { mode: 'open' };
+  const depthModel = new DepthModelService(db, logger, {
+    dataDir: config.dataDir,
+    depthServiceUrl: config.depthServiceUrl,
+    depthModelPath: config.depthModelPath,
+    model: offeredModel(config),
+  });
   return {
     db,
     logger,
@@ -112,7 +127,9 @@ export async function createAppDeps(
       lanAddresses: config.lan ? (config.lan.addresses ?? lanAddresses('0.0.0.0')) : [],
       extra: config.allowedHosts ?? [],
     }),
+    depthModel,
     async close() {
+      await depthModel.close();
       await depthAccess.close();
       await events.stop();
     },

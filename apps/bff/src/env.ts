@@ -57,6 +57,19 @@ const envSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   DEPTH_MODEL_PATH: z.string().trim().optional(),
+  DEPTH_MODEL_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DEPTH_MODEL_SHA256: z
+    .string()
+    .trim()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  DEPTH_EXECUTION_PROVIDER: z
+    .enum(['auto', 'cuda', 'cpu'], { error: 'must be auto, cuda or cpu' })
+    .default('auto'),
   DEPTH_SERVICE_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number of milliseconds' })
     .int('must be a whole number')
@@ -117,6 +130,14 @@ export type Env = {
    * model:fetch` puts in DATA_DIR/models, when it is there.
    */
   depthModelPath: string | undefined;
+  /**
+   * Where the app fetches Depth Anything V2 Small from (a mirror) and the SHA-256 the file must
+   * have; default: the pinned Hugging Face revision and its hash.
+   */
+  depthModelUrl: string | undefined;
+  depthModelSha256: string | undefined;
+  /** auto: CUDA when onnxruntime-node can use it, else the CPU (with a log line saying why). */
+  depthExecutionProvider: 'auto' | 'cuda' | 'cpu';
   /** auto: create the demo library on first start of an empty embedded library. */
   demoLibrary: 'auto' | 'off';
   /** HTTPS port on the LAN (`--lan`); PORT then redirects to it. */
@@ -173,6 +194,9 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     depthModelPath: e.DEPTH_MODEL_PATH
       ? path.resolve(invocationDir(source), e.DEPTH_MODEL_PATH)
       : undefined,
+    depthModelUrl: e.DEPTH_MODEL_URL,
+    depthModelSha256: e.DEPTH_MODEL_SHA256?.toLowerCase(),
+    depthExecutionProvider: e.DEPTH_EXECUTION_PROVIDER,
     demoLibrary: e.DEMO_LIBRARY,
     httpsPort: e.HTTPS_PORT,
     tlsCert: e.TLS_CERT ? path.resolve(invocationDir(source), e.TLS_CERT) : undefined,

@@ -102,6 +102,13 @@ async function main(): Promise<void> {
       estimator: worker.estimator.modelName,
       concurrency: env.workerConcurrency,
     });
+  const offer = (await deps.depthModel.status()).offer;
+  if (offer)
+    process.stdout.write(
+      `\n  Depth maps come from the built-in estimate, a stand-in. For real depth, choose "Get real depth"\n` +
+        `  in the app or run \`pnpm model:fetch\` (${offer.name}, ${offer.license}, ` +
+        `${Math.round((offer.bytes ?? 0) / 1e6)} MB); the library then upgrades itself.\n\n`,
+    );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(0), 5_000).unref();
     await server.close();
     await redirect?.close();
+    worker?.stop();
     await worker?.runner.stop(4_000);
     await deps.close();
     await db.close();

@@ -6,6 +6,7 @@ import { useMediaEvents } from './api/use-media-events';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from './lib/gallery/gallery-filter';
 import { GalleryStore } from './lib/gallery/gallery-store';
 import { useGalleryVersion } from './lib/gallery/use-gallery-store';
+import { DepthModelBanner } from './ui/depth-model-banner';
 import { GalleryView } from './ui/gallery-view';
 import { SettingsDialog } from './ui/settings-dialog';
 import { useVrSupport, VrButton } from './ui/vr-entry';
@@ -112,6 +113,7 @@ export function App() {
           </button>
         </div>
       </header>
+      <DepthModelBanner />
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {presenting && (
         <div className="in-vr" data-testid="in-vr">

@@ -6,6 +6,7 @@ import {
   sessionRevokeParamsSchema,
   sessionRevokeResponseSchema,
 } from './access';
+import { depthModelStatusSchema } from './depth-model';
 import { mediaChangeEventSchema, mediaStatusEventSchema, resyncEventSchema } from './events';
 import { healthResponseSchema } from './health';
 import {
@@ -217,6 +218,24 @@ export const API_ENDPOINTS: Endpoint[] = [
     params: sessionRevokeParamsSchema,
     responses: { 200: { description: 'revoked', body: json(sessionRevokeResponseSchema) } },
     problems: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/api/depth-model',
+    summary: 'What makes depth maps now, the model the app can fetch, and its download',
+    responses: { 200: { description: 'the status', body: json(depthModelStatusSchema) } },
+    problems: [],
+  },
+  {
+    method: 'post',
+    path: '/api/depth-model/download',
+    summary:
+      'Start (or resume) fetching Depth Anything V2 Small into DATA_DIR/models; poll the status',
+    responses: {
+      202: { description: 'downloading', body: json(depthModelStatusSchema) },
+      200: { description: 'already installed or downloading', body: json(depthModelStatusSchema) },
+    },
+    problems: [409],
   },
   {
     method: 'get',

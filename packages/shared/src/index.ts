@@ -1,6 +1,7 @@
 export * from './access';
 export * from './api-contract';
 export * from './depth-encoding';
+export * from './depth-model';
 export * from './enums';
 export * from './events';
 export * from './frame-code';

@@ -10,7 +10,7 @@ import { runCli } from './run-cli';
  */
 await runCli(async ({ env, db }) => {
   const logger = createLogger(env.logLevel);
-  const { runner, estimator } = await createDepthWorker(db, dataLayout(env.dataDir), logger, {
+  const worker = await createDepthWorker(db, dataLayout(env.dataDir), logger, {
     concurrency: Math.max(1, env.workerConcurrency),
     leaseSeconds: env.workerLeaseSeconds,
     ffmpegPath: env.ffmpegPath,
@@ -18,7 +18,9 @@ await runCli(async ({ env, db }) => {
     depthServiceUrl: env.depthServiceUrl,
     depthServiceTimeoutMs: env.depthServiceTimeoutMs,
     depthModelPath: env.depthModelPath,
+    depthExecutionProvider: env.depthExecutionProvider,
   });
+  const { runner, estimator } = worker;
   await runner.start();
   logger.info('worker started', {
     concurrency: Math.max(1, env.workerConcurrency),
@@ -28,6 +30,7 @@ await runCli(async ({ env, db }) => {
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info('worker stopping', { signal, running: runner.activeJobs });
+      worker.stop();
       runner.stop().then(resolve, resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

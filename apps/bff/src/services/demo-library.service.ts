@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { GROUND_TRUTH_DEPTH_MODEL } from '@immichvr/shared';
 import type { Database } from '../db/database';
 import { findMediaWithoutDepthMap, recordDepthMap } from '../db/queries/depth-maps.queries';
 import { countMediaItems } from '../db/queries/library.queries';
@@ -10,7 +11,7 @@ import { sha256File } from '../import/hash-file';
 import { importFolder } from './import.service';
 
 /** The model_name of depth maps that are the demo scenes' exact depth, not an estimate. */
-export const GROUND_TRUTH_MODEL = 'ground-truth';
+export const GROUND_TRUTH_MODEL = GROUND_TRUTH_DEPTH_MODEL;
 export const GROUND_TRUTH_VERSION = 'demo-v1';
 
 export interface DemoLibraryOptions {

@@ -8,9 +8,11 @@ import type { DataLayout } from '../storage/data-layout';
 import { FileLocator } from '../storage/file-locator';
 import { BuiltinEstimator } from './depth/builtin-estimator';
 import type { DepthEstimator } from './depth/estimator';
+import { EstimatorSlot } from './depth/estimator-slot';
 import { HttpEstimator } from './depth/http-estimator';
 import { OnnxEstimator } from './depth/onnx-estimator';
 import { depthJobHandler } from './depth-job';
+import { queueHeuristicUpgrades, watchForModel } from './model-upgrade';
 import { QueueRunner } from './queue-runner';
 import { videoDepthJobHandler } from './video-depth-job';
 
@@ -24,6 +26,10 @@ export interface WorkerConfig {
   depthServiceTimeoutMs: number;
   /** An ONNX model file; when unset, DATA_DIR/models/depth-anything-v2-small.onnx if present. */
   depthModelPath?: string | undefined;
+  /** auto (default): CUDA when onnxruntime-node can use it, else the CPU. */
+  depthExecutionProvider?: 'auto' | 'cuda' | 'cpu';
+  /** How often a worker on the built-in estimator looks for the fetched model (default 5 s). */
+  modelCheckMs?: number;
   /** Defaults: poll every second, retry after 5 s · 2^(n−1), at most 10 minutes. */
   pollMs?: number;
   retryBaseSeconds?: number;
@@ -40,8 +46,12 @@ export function defaultModelFile(dataDir: string): string {
  * ONNX model (DEPTH_MODEL_PATH, or the fetched one), else the built-in one that needs no weights.
  */
 export async function chooseEstimator(
-  config: Pick<WorkerConfig, 'depthServiceUrl' | 'depthServiceTimeoutMs' | 'depthModelPath'>,
+  config: Pick<
+    WorkerConfig,
+    'depthServiceUrl' | 'depthServiceTimeoutMs' | 'depthModelPath' | 'depthExecutionProvider'
+  >,
   dataDir: string,
+  logger?: Logger,
 ): Promise<DepthEstimator> {
   if (config.depthServiceUrl)
     return new HttpEstimator({
@@ -49,22 +59,44 @@ export async function chooseEstimator(
       timeoutMs: config.depthServiceTimeoutMs,
       retries: 2,
     });
-  if (config.depthModelPath) return OnnxEstimator.load(config.depthModelPath);
+  const load = modelLoader(config, logger);
+  if (config.depthModelPath) return load(config.depthModelPath);
   const fetched = defaultModelFile(dataDir);
-  if (existsSync(fetched)) return OnnxEstimator.load(fetched);
+  if (existsSync(fetched)) return load(fetched);
   return new BuiltinEstimator();
 }
 
-/** A depth worker over the queue, ready to start(). */
+function modelLoader(
+  config: Pick<WorkerConfig, 'depthExecutionProvider'>,
+  logger: Logger | undefined,
+): (file: string) => Promise<DepthEstimator> {
+  return (file) =>
+    OnnxEstimator.load(file, {
+      provider: config.depthExecutionProvider ?? 'auto',
+      onFallback: (reason) => logger?.info(reason),
+    });
+}
+
+/**
+ * A depth worker over the queue, ready to start(). On the built-in estimator (nothing configured)
+ * it switches to the model as soon as DATA_DIR/models has it; with a model, it queues the maps the
+ * built-in estimator made so they are made again. stop() ends the watching (the runner stops apart).
+ */
 export async function createDepthWorker(
   db: Database,
   layout: DataLayout,
   logger: Logger,
   config: WorkerConfig,
   files = new FileLocator(db, layout.dataDir, logger),
-): Promise<{ runner: QueueRunner; estimator: DepthEstimator }> {
-  const estimator = await chooseEstimator(config, layout.dataDir);
-  const deps = { db, layout, files, estimator, ffmpegPath: config.ffmpegPath };
+): Promise<{
+  runner: QueueRunner;
+  estimator: DepthEstimator;
+  estimators: EstimatorSlot;
+  stop(): void;
+}> {
+  const estimator = await chooseEstimator(config, layout.dataDir, logger);
+  const estimators = new EstimatorSlot(estimator);
+  const deps = { db, layout, files, estimators, ffmpegPath: config.ffmpegPath };
   const runner = new QueueRunner(db, {
     workerId: `${os.hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
     concurrency: config.concurrency,
@@ -81,5 +113,21 @@ export async function createDepthWorker(
       }),
     },
   });
-  return { runner, estimator };
+  const configured = Boolean(config.depthServiceUrl || config.depthModelPath);
+  const watch = configured
+    ? null
+    : watchForModel({
+        db,
+        logger,
+        slot: estimators,
+        file: defaultModelFile(layout.dataDir),
+        intervalMs: config.modelCheckMs ?? 5_000,
+        load: modelLoader(config, logger),
+      });
+  await queueHeuristicUpgrades(db, logger, estimator).catch((error: Error) =>
+    logger.warn("could not queue the built-in estimator's depth maps again", {
+      error: error.message,
+    }),
+  );
+  return { runner, estimator, estimators, stop: () => watch?.stop() };
 }

@@ -4,7 +4,7 @@ import { findJobSource } from '../db/queries/worker.queries';
 import { GROUND_TRUTH_MODEL } from '../services/demo-library.service';
 import type { DataLayout } from '../storage/data-layout';
 import type { FileLocator } from '../storage/file-locator';
-import type { DepthEstimator } from './depth/estimator';
+import type { EstimatorSlot } from './depth/estimator-slot';
 import { DepthInputError, makeDepthMap } from './depth/make-depth-map';
 import { depthFileResult } from './depth-result';
 import type { JobHandler, JobResult } from './queue-runner';
@@ -13,7 +13,8 @@ export interface DepthJobDeps {
   db: Queryable;
   layout: DataLayout;
   files: FileLocator;
-  estimator: DepthEstimator;
+  /** The estimator of the moment: read once per job. */
+  estimators: EstimatorSlot;
   ffmpegPath: string;
 }
 
@@ -32,13 +33,14 @@ export function depthJobHandler(deps: DepthJobDeps): JobHandler {
       return { discard: async () => {} };
     }
     const { file } = await deps.files.original(source.id);
-    const made = await makeDepthMap({ file, mimeType: source.mime_type }, deps.estimator, {
+    const estimator = deps.estimators.current;
+    const made = await makeDepthMap({ file, mimeType: source.mime_type }, estimator, {
       tmpDir: deps.layout.tmp,
       signal,
     });
     return depthFileResult(
       deps.layout,
-      deps.estimator,
+      estimator,
       { id: source.id, previousFile: source.depth_file_path },
       made,
       'png',

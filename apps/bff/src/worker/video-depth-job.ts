@@ -23,6 +23,7 @@ export function videoDepthJobHandler(deps: DepthJobDeps & { ffprobePath: string 
     if (source.depth_model_name === GROUND_TRUTH_MODEL && job.requested_by !== 'user')
       return { discard: async () => {} };
     const { file } = await deps.files.original(source.id);
+    const estimator = deps.estimators.current;
     await removePartials(deps.layout.tmp, job.id);
     const facts = await probeVideo(file, deps.ffprobePath).catch((error: Error) => {
       throw new DepthInputError(error.message.replaceAll(file, 'the original'));
@@ -39,7 +40,7 @@ export function videoDepthJobHandler(deps: DepthJobDeps & { ffprobePath: string 
         framesPerSecond: facts.framesPerSecond,
         durationSeconds: facts.durationSeconds,
       },
-      deps.estimator,
+      estimator,
       {
         ffmpegPath: deps.ffmpegPath,
         partialFile: path.join(deps.layout.tmp, `${partialPrefix(job.id)}${generation}.mp4`),
@@ -49,7 +50,7 @@ export function videoDepthJobHandler(deps: DepthJobDeps & { ffprobePath: string 
     );
     return depthFileResult(
       deps.layout,
-      deps.estimator,
+      estimator,
       { id: source.id, previousFile: source.depth_file_path },
       made,
       'mp4',

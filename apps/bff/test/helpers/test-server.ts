@@ -32,6 +32,8 @@ export async function startTestServer(
     webDistDir?: string;
     /** Run a depth worker (built-in estimator) in the server process, as `pnpm start` does. */
     worker?: boolean;
+    /** The model the app offers to fetch (a stand-in host), and how often the worker looks for it. */
+    depthModel?: { url: string; sha256: string; modelCheckMs?: number };
     /** Use this (existing) folder as DATA_DIR instead of a new temporary one. */
     dataDir?: string;
     /** LAN mode: pairing required (loopback not trusted, so this test's requests count as LAN). */
@@ -53,6 +55,9 @@ export async function startTestServer(
     previewConcurrency: options.previewConcurrency ?? 2,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
+    ...(options.depthModel
+      ? { depthModelUrl: options.depthModel.url, depthModelSha256: options.depthModel.sha256 }
+      : {}),
     ...(options.lan
       ? {
           lan: {
@@ -66,25 +71,28 @@ export async function startTestServer(
       : {}),
   });
   const server = await startServer(createApp(deps), { port: 0, hostname: '127.0.0.1', logger });
-  const worker = options.worker
-    ? (
-        await createDepthWorker(
-          t.db,
-          deps.layout,
-          logger,
-          {
-            concurrency: 1,
-            leaseSeconds: 30,
-            ffmpegPath: 'ffmpeg',
-            depthServiceUrl: undefined,
-            depthServiceTimeoutMs: 5_000,
-            pollMs: 100,
-            retryBaseSeconds: 1,
-          },
-          deps.files,
-        )
-      ).runner
+  const depthWorker = options.worker
+    ? await createDepthWorker(
+        t.db,
+        deps.layout,
+        logger,
+        {
+          concurrency: 1,
+          leaseSeconds: 30,
+          ffmpegPath: 'ffmpeg',
+          depthServiceUrl: undefined,
+          depthServiceTimeoutMs: 5_000,
+          pollMs: 100,
+          retryBaseSeconds: 1,
+          depthExecutionProvider: 'cpu',
+          ...(options.depthModel?.modelCheckMs
+            ? { modelCheckMs: options.depthModel.modelCheckMs }
+            : {}),
+        },
+        deps.files,
+      )
     : undefined;
+  const worker = depthWorker?.runner;
   await worker?.start();
   return {
     url: server.url,
@@ -94,6 +102,7 @@ export async function startTestServer(
     get: (pathname, init) => fetch(`${server.url}${pathname}`, init),
     async close() {
       await server.close();
+      depthWorker?.stop();
       await worker?.stop(2_000);
       await deps.close();
       await t.cleanup();

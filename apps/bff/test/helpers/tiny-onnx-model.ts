@@ -12,6 +12,8 @@ const { onnx } = onnxProto;
 export async function writeTinyDepthModel(
   file: string,
   fixedSize?: { height: number; width: number },
+  /** Makes the file about this much larger with an unused weight (for download tests). */
+  paddingBytes = 0,
 ): Promise<void> {
   const dim = (value: number | string) =>
     typeof value === 'number' ? { dimValue: value } : { dimParam: value };
@@ -31,6 +33,21 @@ export async function writeTinyDepthModel(
       name: 'tiny-depth',
       input: [tensor('pixel_values', [1, 3, h, w])],
       output: [tensor('predicted_depth', [1, h, w])],
+      initializer:
+        paddingBytes > 0
+          ? [
+              {
+                name: 'padding',
+                dims: [Math.ceil(paddingBytes / 4)],
+                dataType: onnx.TensorProto.DataType.FLOAT,
+                // Varied bytes, so a damaged copy cannot hash like the real one by chance.
+                rawData: Buffer.from(
+                  Float32Array.from({ length: Math.ceil(paddingBytes / 4) }, (_, i) => Math.sin(i))
+                    .buffer,
+                ),
+              },
+            ]
+          : [],
       node: [
         {
           opType: 'ReduceMean',

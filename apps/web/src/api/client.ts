@@ -1,4 +1,6 @@
 import {
+  type DepthModelStatus,
+  depthModelStatusSchema,
   type HealthResponse,
   healthResponseSchema,
   type MediaDetail,
@@ -91,4 +93,8 @@ export const api = {
     }),
   cancel: (queueId: string): Promise<QueueItem> =>
     getJson(`/api/queue/${queueId}/cancel`, queueItemSchema, { method: 'POST' }),
+  depthModel: (): Promise<DepthModelStatus> => getJson('/api/depth-model', depthModelStatusSchema),
+  /** Starts (or resumes) fetching the offered depth model. */
+  fetchDepthModel: (): Promise<DepthModelStatus> =>
+    getJson('/api/depth-model/download', depthModelStatusSchema, { method: 'POST' }),
 };

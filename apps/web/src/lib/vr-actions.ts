@@ -28,6 +28,8 @@ export type VrAction =
   | { kind: 'strength-step'; by: number }
   | { kind: 'reprocess' }
   | { kind: 'cancel-reprocess' }
+  /** Fetch the depth model the server offers (the item's map came from the built-in estimate). */
+  | { kind: 'get-real-depth' }
   /** An open video: play ↔ pause, seek to a fraction of its length or by seconds, loop on/off. */
   | { kind: 'video-toggle' }
   | { kind: 'video-seek'; to: number }
@@ -73,6 +75,7 @@ export function actionKey(action: VrAction): string {
     case 'exit-vr':
     case 'back':
     case 'reprocess':
+    case 'get-real-depth':
       return action.kind;
   }
 }

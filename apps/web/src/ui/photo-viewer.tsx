@@ -1,4 +1,4 @@
-import type { MediaDetail } from '@immichvr/shared';
+import { describeDepthModel, type MediaDetail } from '@immichvr/shared';
 import { addAfterEffect, addEffect, Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type * as THREE from 'three';
@@ -194,7 +194,7 @@ function describeStatus(
     if (videoDepth) return `Shown flat: ${videoDepth}`;
     return item?.depthMap ? 'Loading depth…' : 'Shown flat: no depth map yet';
   }
-  return `${item?.depthMap?.modelName ?? 'depth'} · ${status.triangles.toLocaleString()} triangles`;
+  return `${item?.depthMap ? describeDepthModel(item.depthMap.modelName).label : 'depth'} · ${status.triangles.toLocaleString()} triangles`;
 }
 
 /** The depth media fitted to this canvas's view, about the camera's rest position. */

@@ -1,4 +1,4 @@
-import type { MediaDetail } from '@immichvr/shared';
+import { type DepthModelStatus, describeDepthModel, type MediaDetail } from '@immichvr/shared';
 import { useCallback, useSyncExternalStore } from 'react';
 import { describeReprocess, isActive, type ReprocessState } from '../api/use-reprocess';
 import { CONTROL_MAP } from '../lib/control-map';
@@ -219,6 +219,18 @@ function SidePanelMesh(props: {
   );
 }
 
+/** After "a stand-in": where real depth stands (downloading, failed, or ready to reprocess). */
+function depthModelNote(status: DepthModelStatus | null): string {
+  const d = status?.download;
+  if (d?.state === 'downloading')
+    return d.total
+      ? ` · real depth ${Math.floor((100 * d.received) / d.total)}%`
+      : ' · downloading';
+  if (d?.state === 'failed') return ' · download failed, see the page';
+  if (status && !status.offer) return ' · Reprocess for real depth';
+  return '';
+}
+
 /** How much one − or + press changes the depth strength. */
 const STRENGTH_STEP = 0.1;
 
@@ -239,10 +251,12 @@ export function PhotoPanel(props: {
   depthState: string;
   strength: number;
   reprocess: ReprocessState;
+  /** The server's depth model status: offers real depth beside a built-in estimate. */
+  depthModel: DepthModelStatus | null;
   video: PanelVideo | null;
   onPress: (action: VrAction) => void;
 }) {
-  const { item, loadError, depthState, strength, reprocess, video } = props;
+  const { item, loadError, depthState, strength, reprocess, depthModel, video } = props;
   const navY = video ? 700 : 580;
   const paint = useCallback(
     (p: PanelPainter) => {
@@ -261,13 +275,15 @@ export function PhotoPanel(props: {
         98,
         { size: 26, color: PANEL_COLORS.muted },
       );
+      const made = item.depthMap ? describeDepthModel(item.depthMap.modelName) : null;
+      const stopgap = made?.kind === 'heuristic';
       p.text(
-        item.depthMap
-          ? `Depth: ${item.depthMap.modelName ?? 'unknown model'}, ${formatDateTime(item.depthMap.generatedAt)}`
+        item.depthMap && made
+          ? `Depth: ${made.label}${stopgap ? ` (a stand-in${depthModelNote(depthModel)})` : ''}, ${formatDateTime(item.depthMap.generatedAt)}`
           : 'No depth map yet',
         32,
         140,
-        { size: 26, color: PANEL_COLORS.muted },
+        { size: 26, color: stopgap ? PANEL_COLORS.warning : PANEL_COLORS.muted, maxWidth: 960 },
       );
       p.text(
         depthState === '3d' ? 'Depth' : depthState === 'error' ? 'Shown flat' : 'Depth (loading)',
@@ -292,6 +308,10 @@ export function PhotoPanel(props: {
       p.button({ kind: 'cancel-reprocess' }, 'Cancel', 490, 270, 220, 84, {
         disabled: !active || reprocess.phase === 'requesting',
       });
+      if (stopgap && depthModel?.offer)
+        p.button({ kind: 'get-real-depth' }, 'Get real depth', 728, 270, 264, 84, {
+          disabled: depthModel.download.state === 'downloading',
+        });
       p.paragraph(describeReprocess(reprocess) || ' ', 32, 392, 960, {
         size: 28,
         color: statusLook(reprocess.phase).colour,
@@ -326,7 +346,7 @@ export function PhotoPanel(props: {
       p.button({ kind: 'step', direction: 1 }, 'Next ▶', 508, navY, 220, 84);
       p.button({ kind: 'side-panel', panel: 'help' }, 'Help', 746, navY, 220, 84);
     },
-    [item, loadError, depthState, strength, reprocess, video, navY],
+    [item, loadError, depthState, strength, reprocess, depthModel, video, navY],
   );
   const { offset, tilt, width } = VR_LAYOUT.photoPanel;
   return (

@@ -1,6 +1,7 @@
 import { useFrame, useThree } from '@react-three/fiber';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import * as THREE from 'three';
+import { depthModelStore, useDepthModel } from '../api/use-depth-model';
 import { describeVideoDepth, useDepthProgress } from '../api/use-depth-progress';
 import { useMediaDetail } from '../api/use-media-detail';
 import { useReprocess } from '../api/use-reprocess';
@@ -41,6 +42,7 @@ export function VrPhoto({ id, onAction, openVideo }: Props) {
     };
   }, [player, openVideo]);
   const { state: reprocess, reprocess: startReprocess, cancel } = useReprocess(item);
+  const depthModel = useDepthModel().status;
   const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [status, setStatus] = useState<DepthMediaStatus>({
     mediaId: id,
@@ -117,6 +119,7 @@ export function VrPhoto({ id, onAction, openVideo }: Props) {
       else if (action.kind === 'strength-step') setStrength((s) => clamp(s + action.by));
       else if (action.kind === 'reprocess') void startReprocess();
       else if (action.kind === 'cancel-reprocess') void cancel();
+      else if (action.kind === 'get-real-depth') void depthModelStore.download();
       else if (action.kind === 'video-toggle') player?.toggle();
       else if (action.kind === 'video-seek') player?.seek(action.to * player.getState().duration);
       else if (action.kind === 'video-seek-by') player?.seekBy(action.seconds);
@@ -148,6 +151,7 @@ export function VrPhoto({ id, onAction, openVideo }: Props) {
         depthState={status.state}
         strength={strength}
         reprocess={reprocess}
+        depthModel={depthModel}
         video={player ? { state: video, depthNote } : null}
         onPress={onPress}
       />

@@ -126,6 +126,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
         case 'strength-step':
         case 'reprocess':
         case 'cancel-reprocess':
+        case 'get-real-depth':
         case 'video-toggle':
         case 'video-seek':
         case 'video-seek-by':

@@ -62,3 +62,12 @@ export async function isDepthFileRecorded(db: Queryable, filePath: string): Prom
   const { rows } = await db.query('SELECT 1 FROM depth_map_cache WHERE file_path = $1', [filePath]);
   return rows.length > 0;
 }
+
+/** How many depth maps `modelName` made. */
+export async function countDepthMapsFrom(db: Queryable, modelName: string): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    'SELECT count(*)::text AS n FROM depth_map_cache WHERE model_name = $1',
+    [modelName],
+  );
+  return Number(rows[0]?.n ?? 0);
+}

@@ -1,5 +1,5 @@
 import type { ProcessingStatus } from '@immichvr/shared';
-import type { Queryable } from '../database';
+import type { Database, Queryable } from '../database';
 
 export interface QueueRow {
   id: string;
@@ -135,4 +135,35 @@ export async function readQueueSummary(db: Queryable): Promise<QueueSummaryRow[]
     'SELECT * FROM processing_queue_summary ORDER BY status',
   );
   return rows;
+}
+
+/**
+ * Queues, at `priority`, every item whose depth map `modelName` made and which has no unfinished
+ * job, nor a job that failed since that map was made (so a photo the better estimator cannot
+ * read is not retried at every start). Serialised by a transaction-scoped advisory lock, so
+ * workers starting together queue each item once. Returns how many were queued.
+ */
+export async function queueItemsWithDepthFrom(
+  db: Database,
+  modelName: string,
+  priority: number,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('immichvr:requeue-depth'))`);
+    const { rows } = await tx.query<{ queued: string }>(
+      `WITH inserted AS (
+         INSERT INTO processing_queue (media_item_id, status, priority, requested_by)
+         SELECT d.media_item_id, 'queued', $2, 'system'
+         FROM depth_map_cache d
+         WHERE d.model_name = $1
+           AND NOT EXISTS (
+             SELECT 1 FROM processing_queue q
+             WHERE q.media_item_id = d.media_item_id
+               AND (q.status IN ${ACTIVE} OR (q.status = 'failed' AND q.created_at > d.generated_at)))
+         RETURNING 1)
+       SELECT count(*)::text AS queued FROM inserted`,
+      [modelName, priority],
+    );
+    return Number(rows[0]?.queued ?? 0);
+  });
 }

@@ -1,3 +1,4 @@
+import { HEURISTIC_DEPTH_MODEL } from '@immichvr/shared';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 import { guidedFilter, minFilter } from './image-filters';
 
@@ -24,7 +25,7 @@ const BUILTIN = {
  * to the photo's own edges with a guided filter. Deterministic; linear in the pixel count.
  */
 export class BuiltinEstimator implements DepthEstimator {
-  readonly modelName = 'immichvr-heuristic';
+  readonly modelName = HEURISTIC_DEPTH_MODEL;
   readonly modelVersion = '1';
 
   describe(): Record<string, unknown> {

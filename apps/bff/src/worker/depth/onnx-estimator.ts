@@ -23,12 +23,21 @@ export function modelInputSize(width: number, height: number): { width: number; 
   return { width: roundUp(width), height: roundUp(height) };
 }
 
+export type ExecutionProvider = 'cuda' | 'cpu';
+
+export interface OnnxLoadOptions {
+  /** auto (default): CUDA when onnxruntime-node can use it here, else the CPU. */
+  provider?: 'auto' | ExecutionProvider;
+  /** Told why CUDA was not used when it was asked for or tried. */
+  onFallback?: (reason: string) => void;
+}
+
 export class ModelLoadError extends Error {
   override name = 'ModelLoadError';
 }
 
 /**
- * A depth model in ONNX format run on the CPU with onnxruntime-node: Depth Anything V2 (Small is
+ * A depth model in ONNX format run with onnxruntime-node (CUDA when available, else CPU): Depth Anything V2 (Small is
  * Apache-2.0; `pnpm model:fetch`) or anything with its signature, one float image tensor
  * [1, 3, H, W] in and relative disparity [1, H, W] (or [1, 1, H, W]) out. Input and output names
  * and any fixed sizes are read from the model.
@@ -40,19 +49,12 @@ export class OnnxEstimator implements DepthEstimator {
     readonly modelVersion: string,
     private readonly file: string,
     private readonly fixed: { height: number; width: number } | null,
+    /** Where inference runs: 'cuda' or 'cpu'. */
+    readonly runtime: ExecutionProvider,
   ) {}
 
-  static async load(file: string): Promise<OnnxEstimator> {
-    let session: InferenceSession;
-    try {
-      session = await InferenceSession.create(file, {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: Math.max(1, os.availableParallelism()),
-      });
-    } catch (error) {
-      throw new ModelLoadError(`cannot load the depth model ${file}: ${(error as Error).message}`);
-    }
+  static async load(file: string, options: OnnxLoadOptions = {}): Promise<OnnxEstimator> {
+    const { session, runtime } = await openSession(file, options);
     const input = session.inputMetadata[0];
     if (!input?.isTensor || input.shape.length !== 4)
       throw new ModelLoadError(`${file} does not take one image tensor [1, 3, H, W]`);
@@ -63,12 +65,12 @@ export class OnnxEstimator implements DepthEstimator {
       typeof h === 'number' && typeof w === 'number' && h > 0 && w > 0
         ? { height: h, width: w }
         : null;
-    return new OnnxEstimator(session, nameOf(file), await fingerprint(file), file, fixed);
+    return new OnnxEstimator(session, nameOf(file), await fingerprint(file), file, fixed, runtime);
   }
 
   describe(): Record<string, unknown> {
     return {
-      runtime: 'onnxruntime-node (cpu)',
+      runtime: `onnxruntime-node (${this.runtime})`,
       file: path.basename(this.file),
       input: this.session.inputNames[0],
       output: this.session.outputNames[0],
@@ -112,6 +114,45 @@ export class OnnxEstimator implements DepthEstimator {
   async close(): Promise<void> {
     await this.session.release();
   }
+}
+
+/**
+ * A session on CUDA when asked for (or, with auto, when onnxruntime-node has its CUDA provider and a
+ * GPU: npm installs it without one unless ONNXRUNTIME_NODE_INSTALL=cuda12), else on the CPU. The
+ * CUDA attempt's native error log is silenced; its reason goes to onFallback instead.
+ */
+async function openSession(
+  file: string,
+  options: OnnxLoadOptions,
+): Promise<{ session: InferenceSession; runtime: ExecutionProvider }> {
+  const common: InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: Math.max(1, os.availableParallelism()),
+  };
+  let cudaFailure: string | undefined;
+  if ((options.provider ?? 'auto') !== 'cpu') {
+    try {
+      const session = await InferenceSession.create(file, {
+        ...common,
+        executionProviders: ['cuda', 'cpu'],
+        logSeverityLevel: 4,
+      });
+      return { session, runtime: 'cuda' };
+    } catch (error) {
+      cudaFailure = (error as Error).message;
+    }
+  }
+  let session: InferenceSession;
+  try {
+    session = await InferenceSession.create(file, { ...common, executionProviders: ['cpu'] });
+  } catch (error) {
+    throw new ModelLoadError(`cannot load the depth model ${file}: ${(error as Error).message}`);
+  }
+  if (cudaFailure)
+    options.onFallback?.(
+      `CUDA is not available to onnxruntime-node (${cudaFailure}); the depth model runs on the CPU`,
+    );
+  return { session, runtime: 'cpu' };
 }
 
 /** depth-anything-v2-small etc. when the file is recognisably one, else onnx:<file name>. */

@@ -25,6 +25,8 @@ export const PANEL_COLORS = {
   disabled: '#24252b',
   accent: '#6fe0c8',
   failed: '#ff6b6b',
+  /** A stand-in worth replacing (depth from the built-in estimate). */
+  warning: '#e8c77a',
 } as const;
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
