@@ -51,6 +51,30 @@ describe('the ONNX depth model path (a tiny model with Depth Anything V2’s sig
     await fixed.close();
   });
 
+  it('runs on CUDA when onnxruntime-node can, else on the CPU with one line saying why', async () => {
+    const reasons: string[] = [];
+    const model = await OnnxEstimator.load(path.join(dataDir, 'tiny-depth.onnx'), {
+      provider: 'auto',
+      onFallback: (reason) => reasons.push(reason),
+    });
+    expect(model.describe()).toMatchObject({ runtime: `onnxruntime-node (${model.runtime})` });
+    if (model.runtime === 'cuda') expect(reasons).toEqual([]);
+    else {
+      expect(reasons).toHaveLength(1);
+      expect(reasons[0]).toMatch(
+        /^CUDA is not available to onnxruntime-node \(.+\); the depth model runs on the CPU$/,
+      );
+    }
+    await model.close();
+    const cpu = await OnnxEstimator.load(path.join(dataDir, 'tiny-depth.onnx'), {
+      provider: 'cpu',
+      onFallback: (reason) => reasons.push(`cpu: ${reason}`),
+    });
+    expect(cpu.runtime).toBe('cpu');
+    expect(reasons.filter((r) => r.startsWith('cpu:'))).toEqual([]);
+    await cpu.close();
+  });
+
   it.each(['tiny-depth.onnx', 'fixed-518.onnx'])(
     'makes an upright depth map through the worker with %s',
     async (model) => {

@@ -6,20 +6,22 @@ import { queueItemsWithDepthFrom } from '../db/queries/queue.queries';
 import type { Logger } from '../logger';
 import type { DepthEstimator } from './depth/estimator';
 import type { EstimatorSlot } from './depth/estimator-slot';
+import { OnnxEstimator } from './depth/onnx-estimator';
 
 /** Lowest priority (1 first, 10 last): upgrades wait behind everything a user or import asked for. */
 export const UPGRADE_PRIORITY = 10;
 
 /**
- * Once a depth model makes the maps, the ones the built-in estimator made are queued again at the
- * lowest priority, so the library upgrades itself in the background.
+ * Once a depth model (ONNX, fetched or configured) makes the maps, the ones the built-in estimator
+ * made are queued again at the lowest priority, so the library upgrades itself in the background.
+ * A remote depth service does not trigger this: what it runs, and what it costs, is not known here.
  */
 export async function queueHeuristicUpgrades(
   db: Database,
   logger: Logger,
   estimator: DepthEstimator,
 ): Promise<number> {
-  if (estimator.modelName === HEURISTIC_DEPTH_MODEL) return 0;
+  if (!(estimator instanceof OnnxEstimator)) return 0;
   const queued = await queueItemsWithDepthFrom(db, HEURISTIC_DEPTH_MODEL, UPGRADE_PRIORITY);
   if (queued > 0)
     logger.info('depth maps from the built-in estimator queued to be made again', {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { InferenceSession, env as ortEnv, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
 
@@ -131,6 +131,9 @@ async function openSession(
   };
   let cudaFailure: string | undefined;
   if ((options.provider ?? 'auto') !== 'cpu') {
+    // Without this, a missing CUDA provider prints a native error before we can say it plainly.
+    // Load errors still come back as exceptions (ModelLoadError).
+    ortEnv.logLevel = 'fatal';
     try {
       const session = await InferenceSession.create(file, {
         ...common,
