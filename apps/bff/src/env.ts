@@ -56,6 +56,9 @@ const envSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  DEPTH_SERVICE_PROTOCOL: z
+    .enum(['immichvr', 'open-inference'], { error: 'must be immichvr or open-inference' })
+    .default('immichvr'),
   DEPTH_MODEL_PATH: z.string().trim().optional(),
   DEPTH_MODEL_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -126,6 +129,11 @@ export type Env = {
   depthServiceUrl: string | undefined;
   depthServiceTimeoutMs: number;
   /**
+   * immichvr: JPEG in, 16-bit PNG out. open-inference: the Open Inference Protocol (KServe v2) of
+   * an inference server such as NVIDIA Triton; DEPTH_SERVICE_URL is then the model's endpoint.
+   */
+  depthServiceProtocol: 'immichvr' | 'open-inference';
+  /**
    * An ONNX depth model (Depth Anything V2 or the same signature). Default: the one `pnpm
    * model:fetch` puts in DATA_DIR/models, when it is there.
    */
@@ -191,6 +199,7 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     workerLeaseSeconds: e.WORKER_LEASE_SECONDS,
     depthServiceUrl: e.DEPTH_SERVICE_URL,
     depthServiceTimeoutMs: e.DEPTH_SERVICE_TIMEOUT_MS,
+    depthServiceProtocol: e.DEPTH_SERVICE_PROTOCOL,
     depthModelPath: e.DEPTH_MODEL_PATH
       ? path.resolve(invocationDir(source), e.DEPTH_MODEL_PATH)
       : undefined,

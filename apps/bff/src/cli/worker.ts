@@ -17,6 +17,7 @@ await runCli(async ({ env, db }) => {
     ffprobePath: env.ffprobePath,
     depthServiceUrl: env.depthServiceUrl,
     depthServiceTimeoutMs: env.depthServiceTimeoutMs,
+    depthServiceProtocol: env.depthServiceProtocol,
     depthModelPath: env.depthModelPath,
     depthExecutionProvider: env.depthExecutionProvider,
   });

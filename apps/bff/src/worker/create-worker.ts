@@ -10,6 +10,7 @@ import { BuiltinEstimator } from './depth/builtin-estimator';
 import type { DepthEstimator } from './depth/estimator';
 import { EstimatorSlot } from './depth/estimator-slot';
 import { HttpEstimator } from './depth/http-estimator';
+import { InferenceProtocolEstimator } from './depth/inference-protocol-estimator';
 import { OnnxEstimator } from './depth/onnx-estimator';
 import { depthJobHandler } from './depth-job';
 import { queueHeuristicUpgrades, watchForModel } from './model-upgrade';
@@ -24,6 +25,8 @@ export interface WorkerConfig {
   ffprobePath?: string;
   depthServiceUrl: string | undefined;
   depthServiceTimeoutMs: number;
+  /** How the depth service is spoken to (default immichvr: JPEG in, PNG out). */
+  depthServiceProtocol?: 'immichvr' | 'open-inference';
   /** An ONNX model file; when unset, DATA_DIR/models/depth-anything-v2-small.onnx if present. */
   depthModelPath?: string | undefined;
   /** auto (default): CUDA when onnxruntime-node can use it, else the CPU. */
@@ -48,11 +51,21 @@ export function defaultModelFile(dataDir: string): string {
 export async function chooseEstimator(
   config: Pick<
     WorkerConfig,
-    'depthServiceUrl' | 'depthServiceTimeoutMs' | 'depthModelPath' | 'depthExecutionProvider'
+    | 'depthServiceUrl'
+    | 'depthServiceTimeoutMs'
+    | 'depthServiceProtocol'
+    | 'depthModelPath'
+    | 'depthExecutionProvider'
   >,
   dataDir: string,
   logger?: Logger,
 ): Promise<DepthEstimator> {
+  if (config.depthServiceUrl && config.depthServiceProtocol === 'open-inference')
+    return new InferenceProtocolEstimator({
+      url: config.depthServiceUrl.replace(/\/+$/, ''),
+      timeoutMs: config.depthServiceTimeoutMs,
+      retries: 2,
+    });
   if (config.depthServiceUrl)
     return new HttpEstimator({
       url: config.depthServiceUrl,

@@ -1,5 +1,6 @@
 import sharp, { type OutputInfo } from 'sharp';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
+import { fetchRemote, withRetries } from './remote-call';
 
 export interface HttpEstimatorOptions {
   url: string;
@@ -30,41 +31,25 @@ export class HttpEstimator implements DepthEstimator {
     })
       .jpeg({ quality: 95 })
       .toBuffer();
-    let lastError: Error = new Error('no attempt made');
-    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      if (attempt > 0) await sleep(250 * 2 ** (attempt - 1), signal);
-      try {
-        return await this.once(body, signal);
-      } catch (error) {
-        lastError = error as Error;
-        if (signal.aborted || !(error instanceof RetryableError)) throw error;
-      }
-    }
-    throw new Error(
-      `depth service failed after ${this.options.retries + 1} tries: ${lastError.message}`,
+    return withRetries(
+      () => this.once(body, signal),
+      this.options.retries,
+      signal,
+      'depth service',
     );
   }
 
   private async once(body: Buffer, signal: AbortSignal): Promise<DisparityMap> {
-    let response: Response;
-    try {
-      response = await fetch(this.options.url, {
+    const { response, bytes } = await fetchRemote(
+      this.options.url,
+      {
         method: 'POST',
         headers: { 'Content-Type': 'image/jpeg', Accept: 'image/png' },
         body: new Uint8Array(body),
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new RetryableError(
-        timedOut
-          ? `no answer within ${this.options.timeoutMs} ms`
-          : `unreachable (${(error as Error).message})`,
-      );
-    }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (response.status >= 500) throw new RetryableError(`HTTP ${response.status}`);
+      },
+      this.options.timeoutMs,
+      signal,
+    );
     if (!response.ok)
       throw new Error(
         `depth service refused the image: HTTP ${response.status} ${bytes.toString('utf8', 0, 200)}`,
@@ -92,20 +77,4 @@ export class HttpEstimator implements DepthEstimator {
       height: decoded.info.height,
     };
   }
-}
-
-class RetryableError extends Error {}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
 }

@@ -3,25 +3,8 @@ import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InferenceSession, env as ortEnv, Tensor } from 'onnxruntime-node';
-import sharp from 'sharp';
+import { DEPTH_ANYTHING_INPUT, depthAnythingTensor } from './depth-anything-input';
 import type { DepthEstimator, DisparityMap, RgbImage } from './estimator';
-
-/** Depth Anything V2's input transform: short edge ≥ 518, both sides multiples of 14, ImageNet normalisation. */
-export const DEPTH_ANYTHING_INPUT = {
-  shortEdge: 518,
-  multipleOf: 14,
-  mean: [0.485, 0.456, 0.406],
-  std: [0.229, 0.224, 0.225],
-} as const;
-
-/** Input size for an image: aspect kept, each side a multiple of 14, the short one at least 518. */
-export function modelInputSize(width: number, height: number): { width: number; height: number } {
-  const { shortEdge, multipleOf } = DEPTH_ANYTHING_INPUT;
-  const scale = shortEdge / Math.min(width, height);
-  const roundUp = (v: number) =>
-    Math.max(multipleOf, Math.ceil((v * scale) / multipleOf - 1e-9) * multipleOf);
-  return { width: roundUp(width), height: roundUp(height) };
-}
 
 export type ExecutionProvider = 'cuda' | 'cpu';
 
@@ -80,25 +63,12 @@ export class OnnxEstimator implements DepthEstimator {
   }
 
   async estimate(image: RgbImage, signal: AbortSignal): Promise<DisparityMap> {
-    const size = this.fixed ?? modelInputSize(image.width, image.height);
-    const { data } = await sharp(image.data, {
-      raw: { width: image.width, height: image.height, channels: 3 },
-    })
-      .resize(size.width, size.height, { fit: 'fill', kernel: 'cubic' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    const plane = size.width * size.height;
-    const pixels = new Float32Array(3 * plane);
-    const { mean, std } = DEPTH_ANYTHING_INPUT;
-    for (let i = 0; i < plane; i++)
-      for (let c = 0; c < 3; c++)
-        pixels[c * plane + i] =
-          ((data[i * 3 + c] as number) / 255 - (mean[c] as number)) / (std[c] as number);
+    const size = await depthAnythingTensor(image, this.fixed);
     signal.throwIfAborted();
     const inputName = this.session.inputNames[0] as string;
     const outputName = this.session.outputNames[0] as string;
     const results = await this.session.run({
-      [inputName]: new Tensor('float32', pixels, [1, 3, size.height, size.width]),
+      [inputName]: new Tensor('float32', size.pixels, [1, 3, size.height, size.width]),
     });
     const output = results[outputName];
     if (!output) throw new Error(`the model gave no ${outputName}`);

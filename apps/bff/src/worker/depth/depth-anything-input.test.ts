@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelInputSize } from './onnx-estimator';
+import { modelInputSize } from './depth-anything-input';
 
 describe('Depth Anything input size', () => {
   it.each([
