@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { expect, test } from '@playwright/test';
 import { MODEL_HOST_PORT } from '../playwright.config';
+import { enterVr, selectTarget, xrState } from '../support/xr-device';
 
 const STORM = '/usr/share/backgrounds/mate/nature/Storm.jpg';
 
@@ -120,6 +121,52 @@ test('depth from the built-in estimate says so and offers the real model; a wron
   } finally {
     await host.close().catch(() => {});
     await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await request.delete(`/api/media/${id}`);
+  }
+});
+
+test('in the headset: the panel names the built-in estimate and gets real depth from there', async ({
+  page,
+  request,
+}) => {
+  test.setTimeout(180_000);
+  const upload = await request.post('/api/media', {
+    multipart: {
+      file: { name: 'storm-vr.jpg', mimeType: 'image/jpeg', buffer: await readFile(STORM) },
+    },
+  });
+  expect(upload.status()).toBe(201);
+  const id = (await upload.json()).id as string;
+  try {
+    await expect
+      .poll(
+        async () => (await (await request.get(`/api/media/${id}`)).json()).depthMap?.modelName,
+        { timeout: 90_000 },
+      )
+      .toBe('immichvr-heuristic');
+    await enterVr(page);
+    const state = xrState(page);
+    await selectTarget(
+      page,
+      page.locator('[data-testid=xr-button][data-panel="scrubber"][data-id="scrub:2008-04"]'),
+    );
+    await selectTarget(page, page.locator(`[data-testid=xr-tile][data-id="${id}"]`));
+    await expect(state).toHaveAttribute('data-mode', 'photo');
+    await expect(state).toHaveAttribute('data-depth-state', '3d', { timeout: 60_000 });
+    const getIt = page.locator(
+      '[data-testid=xr-button][data-panel="photo"][data-id="get-real-depth"]',
+    );
+    await expect(getIt).toHaveCount(1);
+    await page.screenshot({ path: test.info().outputPath('vr-panel.png') });
+    // Nothing serves the model now: the attempt fails and says so, the photo stays in depth.
+    await selectTarget(page, getIt);
+    await expect
+      .poll(async () => (await (await request.get('/api/depth-model')).json()).download.state, {
+        timeout: 30_000,
+      })
+      .toBe('failed');
+    await expect(state).toHaveAttribute('data-depth-state', '3d');
+  } finally {
     await request.delete(`/api/media/${id}`);
   }
 });

@@ -279,7 +279,9 @@ export function PhotoPanel(props: {
       const stopgap = made?.kind === 'heuristic';
       p.text(
         item.depthMap && made
-          ? `Depth: ${made.label}${stopgap ? ` (a stand-in${depthModelNote(depthModel)})` : ''}, ${formatDateTime(item.depthMap.generatedAt)}`
+          ? stopgap
+            ? `Depth: ${made.label}, a stand-in${depthModelNote(depthModel)}`
+            : `Depth: ${made.label}, ${formatDateTime(item.depthMap.generatedAt)}`
           : 'No depth map yet',
         32,
         140,

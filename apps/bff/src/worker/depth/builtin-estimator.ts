@@ -68,12 +68,15 @@ export class BuiltinEstimator implements DepthEstimator {
       for (let y = 0; y < height; y++) {
         const ground = y > horizon ? (y - horizon) / Math.max(1, height - 1 - horizon) : 0;
         const nearness = Math.max(BUILTIN.horizonNearness, ground);
+        // Haze tells distances apart on the ground; above the horizon (clouds, the sky the region
+        // finder left out) dark is not near, so it fades out there instead of cutting steps.
+        const hazeWeight = BUILTIN.hazeWeight * Math.min(1, ground * 4);
         for (let x = 0; x < width; x++) {
           const i = y * width + x;
           raw[i] =
             regions.kind === 'sky' && regions.mask[i]
               ? 0
-              : (1 - BUILTIN.hazeWeight) * nearness + BUILTIN.hazeWeight * (haze[i] as number);
+              : (1 - hazeWeight) * nearness + hazeWeight * (haze[i] as number);
         }
       }
     }
