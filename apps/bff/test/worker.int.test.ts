@@ -112,7 +112,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
       height: 777,
       format: 'png',
       model_name: 'immichvr-heuristic',
-      model_version: '1',
+      model_version: '2',
     });
     const file = String(depth?.file_path);
     expect(file.startsWith(path.join(dataDir, 'depth'))).toBe(true);
@@ -127,8 +127,8 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     };
     expect(params.depthKind).toBe('relative-disparity');
     expect(params.normalization.rawMax).toBeGreaterThan(params.normalization.rawMin);
-    // Uses the whole 16-bit range: this two-colour photo varies only by row (the ground prior), and
-    // every one of its 777 rows keeps its own level — more than 8 bits could hold.
+    // Uses the whole 16-bit range: this two-colour photo varies only by row (the ground plane below
+    // the horizon), and each of those ~450 rows keeps its own level — more than 8 bits could hold.
     const { data } = await sharp(bytes)
       .toColourspace('grey16')
       .raw({ depth: 'ushort' })
@@ -136,7 +136,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     const samples = new Uint16Array(data.buffer, data.byteOffset, data.length / 2);
     expect(samples.reduce((a, b) => Math.max(a, b), 0)).toBe(65535);
     expect(samples.reduce((a, b) => Math.min(a, b), 65535)).toBe(0);
-    expect(new Set(samples).size).toBeGreaterThan(700);
+    expect(new Set(samples).size).toBeGreaterThan(400);
   });
 
   it('makes a video’s depth video: every frame, its colour over its depth, at the video’s aspect', async () => {

@@ -16,7 +16,7 @@ const BUILTIN = {
   /** Where the horizon is taken to be, as a fraction of the height, when no sky shows it. */
   defaultHorizon: 0.42,
   /** Nearness of what stands at the horizon and above it (sky is 0). */
-  horizonNearness: 0.02,
+  horizonNearness: 0.005,
   /** A plain backdrop's content stands this far in front of it (artwork is nearly flat). */
   backdropRelief: 0.15,
   /** Guided filter radius as a fraction of the short edge, and its edge threshold. */
