@@ -16,6 +16,7 @@ const sources = [
   'vite.config.ts',
   'precompress.ts',
   'xr-profiles.ts',
+  'glb-textures.ts',
   'package.json',
   '../../packages/shared/src',
 ].map((p) => newest(path.join(here, p)));

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'vite';
+import { shrinkGlbTextures } from './glb-textures.ts';
 
 /**
  * Controller and hand models the headset may ask for: the Quest family and the generic
@@ -22,15 +23,24 @@ const profilesDir = path.join(
   'dist/profiles',
 );
 
-/** Every file to serve, by its path under /xr-profiles/. */
-function profileFiles(): Map<string, () => Buffer> {
-  const files = new Map<string, () => Buffer>();
+/**
+ * Every file to serve, by its path under /xr-profiles/. Models have their textures scaled to
+ * 512 px (glb-textures.ts): the Quest controllers' 2048² maps took 43 MB of GPU memory for two
+ * controllers a few hundred pixels tall.
+ */
+function profileFiles(): Map<string, () => Promise<Buffer>> {
+  const files = new Map<string, () => Promise<Buffer>>();
   const list = JSON.parse(readFileSync(path.join(profilesDir, 'profilesList.json'), 'utf8'));
   const shipped = Object.fromEntries(XR_PROFILE_IDS.map((id) => [id, list[id]]));
-  files.set('profilesList.json', () => Buffer.from(JSON.stringify(shipped)));
+  files.set('profilesList.json', async () => Buffer.from(JSON.stringify(shipped)));
   for (const id of XR_PROFILE_IDS)
-    for (const name of readdirSync(path.join(profilesDir, id)))
-      files.set(`${id}/${name}`, () => readFileSync(path.join(profilesDir, id, name)));
+    for (const name of readdirSync(path.join(profilesDir, id))) {
+      const read = () => readFileSync(path.join(profilesDir, id, name));
+      files.set(
+        `${id}/${name}`,
+        name.endsWith('.glb') ? () => shrinkGlbTextures(read()) : async () => read(),
+      );
+    }
   return files;
 }
 
@@ -46,12 +56,15 @@ export function xrProfiles(): Plugin {
           'Content-Type',
           req.url?.endsWith('.json') ? 'application/json' : 'model/gltf-binary',
         );
-        res.end(file());
+        file().then(
+          (bytes) => res.end(bytes),
+          (error: Error) => next(error),
+        );
       });
     },
-    generateBundle() {
+    async generateBundle() {
       for (const [name, read] of profileFiles())
-        this.emitFile({ type: 'asset', fileName: `xr-profiles/${name}`, source: read() });
+        this.emitFile({ type: 'asset', fileName: `xr-profiles/${name}`, source: await read() });
     },
   };
 }

@@ -91,7 +91,7 @@ test('depth from the built-in estimate says so and offers the real model; a wron
     await expect(infoError).toHaveText(
       /^The downloaded file \(0\.6 MB\) is not Depth Anything V2 Small: its SHA-256 is [0-9a-f]{64}, expected afb6a5c2[0-9a-f]{56}\. It was removed\.$/,
     );
-    await expect(page.getByTestId('info-get-real-depth')).toHaveText('Try again');
+    await expect(page.getByTestId('info-get-real-depth')).toHaveText('Retry download');
     await expect(viewer).toHaveAttribute('data-state', '3d');
     const after = await (await request.get('/api/depth-model')).json();
     expect(after).toMatchObject({

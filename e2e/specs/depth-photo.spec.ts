@@ -74,7 +74,7 @@ test('a demo photo opens in 3D: drawn, within budget, with real parallax', async
   await openFromGallery(page, '2026-06', '2026-06-02-room.jpg');
   const viewer = page.getByTestId('photo-viewer');
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
-  await expect(page.getByTestId('viewer-status')).toContainText('ground-truth');
+  await expect(page.getByTestId('viewer-status')).toContainText('Exact depth (rendered scene) · ');
 
   const canvas = viewer.locator('canvas');
   await lean(page, canvas, 0.5);
@@ -130,7 +130,7 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   await openFromGallery(page, '2026-07', '2026-07-04-room-square.jpg');
   const viewer = page.getByTestId('photo-viewer');
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
-  await expect(page.getByTestId('viewer-status')).toContainText('ground-truth');
+  await expect(page.getByTestId('viewer-status')).toContainText('Exact depth (rendered scene) · ');
 
   // Reprocess it (as the panel will in VR): the server's worker makes a new map, the viewer hears
   // about it and swaps it in without closing.
@@ -140,7 +140,7 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   );
   const queued = await request.post(`/api/media/${item.id}/reprocess`, { data: { priority: 1 } });
   expect(queued.status()).toBe(202);
-  await expect(page.getByTestId('viewer-status')).toContainText('immichvr-heuristic', {
+  await expect(page.getByTestId('viewer-status')).toContainText('Built-in estimate · ', {
     timeout: 90_000,
   });
   await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });

@@ -21,8 +21,8 @@ import { EstimatorSlot } from '../src/worker/depth/estimator-slot';
 import { OnnxEstimator } from '../src/worker/depth/onnx-estimator';
 import { depthJobHandler } from '../src/worker/depth-job';
 import { QueueRunner } from '../src/worker/queue-runner';
-import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { writeTinyDepthModel } from '../test/helpers/tiny-onnx-model';
+import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { percentile } from './stats';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 2000);

@@ -35,16 +35,18 @@ beforeAll(async () => {
     ffmpegPath: FFMPEG,
     photos: PHOTOS,
     videos: VIDEOS,
+    threads: 2,
   });
 });
 afterAll(async () => rm(work, { recursive: true, force: true }));
 
 describe('the demo generator', () => {
-  it('writes byte-identical files for the same seed', async () => {
+  it('writes byte-identical files for the same seed, on two threads or one', async () => {
     await generateDemo(path.join(work, 'b', 'demo'), {
       ffmpegPath: FFMPEG,
       photos: PHOTOS,
       videos: VIDEOS,
+      threads: 1,
     });
     const a = await treeHashes(path.join(work, 'a', 'demo'));
     const b = await treeHashes(path.join(work, 'b', 'demo'));

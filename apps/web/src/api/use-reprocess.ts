@@ -1,4 +1,8 @@
-import type { MediaItem, ProcessingStatus } from '@immichvr/shared';
+import {
+  ACTIVE_PROCESSING_STATUSES,
+  type MediaItem,
+  type ProcessingStatus,
+} from '@immichvr/shared';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from './client';
 import { useMediaEvents } from './use-media-events';
@@ -15,12 +19,8 @@ export interface ReprocessState {
   history: ProcessingStatus[];
 }
 
-const ACTIVE: ReadonlySet<ReprocessPhase> = new Set([
-  'requesting',
-  'pending',
-  'queued',
-  'processing',
-]);
+/** Asking the server, or a job that is not finished (the shared list of unfinished statuses). */
+const ACTIVE: ReadonlySet<ReprocessPhase> = new Set(['requesting', ...ACTIVE_PROCESSING_STATUSES]);
 
 export function isActive(phase: ReprocessPhase): boolean {
   return ACTIVE.has(phase);

@@ -71,7 +71,7 @@ export function DepthModelBanner() {
             {d.state === 'failed'
               ? d.resumable
                 ? 'Resume download'
-                : 'Try again'
+                : 'Retry download'
               : 'Get real depth'}
           </button>
           <button

@@ -74,7 +74,7 @@ function DepthModelHint() {
           {d?.state === 'failed'
             ? d.resumable
               ? 'Resume download'
-              : 'Try again'
+              : 'Retry download'
             : 'Get real depth'}
         </button>
       )}

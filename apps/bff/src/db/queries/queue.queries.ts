@@ -1,4 +1,4 @@
-import type { ProcessingStatus } from '@immichvr/shared';
+import { ACTIVE_PROCESSING_STATUSES, type ProcessingStatus } from '@immichvr/shared';
 import type { Database, Queryable } from '../database';
 
 export interface QueueRow {
@@ -18,7 +18,8 @@ export interface QueueRow {
   updated_at: Date;
 }
 
-const ACTIVE = `('pending', 'queued', 'processing')`;
+/** The shared list of unfinished statuses, as an SQL list: `IN ${ACTIVE}`. */
+const ACTIVE = `(${ACTIVE_PROCESSING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * Locks the media item's row until the transaction ends, so that concurrent reprocess requests for

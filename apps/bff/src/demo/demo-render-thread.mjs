@@ -1,0 +1,6 @@
+// The demo render thread's entry: Node 20 runs no TypeScript by itself, so tsx is registered in
+// this thread first (an --import flag does not reach a worker's own module loading in time).
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./demo-render-worker.ts');
