@@ -44,16 +44,20 @@ export function findSceneRegions(image: RgbImage, luminance: Float32Array): Scen
   const n = w * h;
   const blurred = boxMean(luminance, w, h, 2);
   const smooth = new Uint8Array(n);
-  for (let y = 0; y < h; y++)
+  // Central differences span 2 px: |∇| < max  ⇔  gx² + gy² < (2·max)².
+  const limit = (2 * REGIONS.maxGradient) ** 2;
+  for (let y = 0; y < h; y++) {
+    const up = Math.max(0, y - 1) * w;
+    const down = Math.min(h - 1, y + 1) * w;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
       const gx =
-        (blurred[y * w + Math.min(w - 1, x + 1)] as number) -
-        (blurred[y * w + Math.max(0, x - 1)] as number);
-      const gy =
-        (blurred[Math.min(h - 1, y + 1) * w + x] as number) -
-        (blurred[Math.max(0, y - 1) * w + x] as number);
-      smooth[y * w + x] = Math.hypot(gx, gy) / 2 < REGIONS.maxGradient ? 1 : 0;
+        (blurred[row + (x < w - 1 ? x + 1 : x)] as number) -
+        (blurred[row + (x > 0 ? x - 1 : x)] as number);
+      const gy = (blurred[down + x] as number) - (blurred[up + x] as number);
+      smooth[row + x] = gx * gx + gy * gy < limit ? 1 : 0;
     }
+  }
   const skyLike = (i: number) => {
     if (!smooth[i]) return false;
     const r = (data[i * 3] as number) / 255;
@@ -102,25 +106,33 @@ export function findSceneRegions(image: RgbImage, luminance: Float32Array): Scen
 /** The pixels reachable from the top row through pixels that pass `accept`. */
 function growFromTop(w: number, h: number, accept: (i: number) => boolean): Uint8Array {
   const mask = new Uint8Array(w * h);
-  const stack: number[] = [];
+  // Each pixel enters the stack at most once (marked when pushed).
+  const stack = new Int32Array(w * h);
+  let top = 0;
   for (let x = 0; x < w; x++)
     if (accept(x)) {
       mask[x] = 1;
-      stack.push(x);
+      stack[top++] = x;
     }
-  while (stack.length > 0) {
-    const i = stack.pop() as number;
+  while (top > 0) {
+    const i = stack[--top] as number;
     const x = i % w;
-    const visit = (j: number) => {
-      if (!mask[j] && accept(j)) {
-        mask[j] = 1;
-        stack.push(j);
-      }
-    };
-    if (x > 0) visit(i - 1);
-    if (x < w - 1) visit(i + 1);
-    if (i >= w) visit(i - w);
-    if (i < w * (h - 1)) visit(i + w);
+    if (x > 0 && !mask[i - 1] && accept(i - 1)) {
+      mask[i - 1] = 1;
+      stack[top++] = i - 1;
+    }
+    if (x < w - 1 && !mask[i + 1] && accept(i + 1)) {
+      mask[i + 1] = 1;
+      stack[top++] = i + 1;
+    }
+    if (i >= w && !mask[i - w] && accept(i - w)) {
+      mask[i - w] = 1;
+      stack[top++] = i - w;
+    }
+    if (i < w * (h - 1) && !mask[i + w] && accept(i + w)) {
+      mask[i + w] = 1;
+      stack[top++] = i + w;
+    }
   }
   return mask;
 }
@@ -129,21 +141,21 @@ function describe(mask: Uint8Array, luminance: Float32Array, w: number, h: numbe
   let count = 0;
   let sum = 0;
   let sumSquares = 0;
-  const bottoms: number[] = [];
-  for (let x = 0; x < w; x++) {
-    let bottom = -1;
-    for (let y = 0; y < h; y++) {
+  const lowest = new Int32Array(w).fill(-1);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!mask[i]) continue;
       const l = luminance[i] as number;
       count++;
       sum += l;
       sumSquares += l * l;
-      bottom = y;
+      lowest[x] = y;
     }
-    if (bottom >= 0) bottoms.push(bottom / Math.max(1, h - 1));
-  }
-  bottoms.sort((a, b) => a - b);
+  const bottoms = Array.from(lowest)
+    .filter((y) => y >= 0)
+    .map((y) => y / Math.max(1, h - 1))
+    .sort((a, b) => a - b);
   const mean = count ? sum / count : 0;
   return {
     share: count / (w * h),
