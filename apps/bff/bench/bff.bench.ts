@@ -1,5 +1,6 @@
 /**
- * pnpm bench bff: list-page latency at 100k items on PostgreSQL (HTTP against the raw query),
+ * pnpm bench bff: list-page latency at 100k items on PostgreSQL (HTTP against the raw query), the
+ * timeline at 100k on both engines (maintained month counts against counting per request),
  * streaming throughput against nginx on loopback, and preview generation for 12 MP JPEGs.
  */
 
@@ -11,7 +12,14 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../src/db/database';
-import { listLibraryPage } from '../src/db/queries/library.queries';
+import { openDatabase } from '../src/db/database';
+import { migrate } from '../src/db/migrate';
+import {
+  countLibraryByMonth,
+  type LibraryFilter,
+  listLibraryPage,
+  readMonthCounts,
+} from '../src/db/queries/library.queries';
 import { decodeCursor } from '../src/services/cursor';
 import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { httpGet, ms, summarise, timeEach } from './stats';
@@ -28,14 +36,53 @@ export async function benchBff(): Promise<void> {
       const server = await startBffProcess({ databaseUrl: url, dataDir: work });
       try {
         await benchListPages(db, server.url);
+        await benchTimeline(db, server.url, 'PostgreSQL');
         await benchStreaming(db, server.url, work);
         await benchPreviews(db, server.url, work);
       } finally {
         server.stop();
       }
     });
+    // The embedded engine: the same library in PGlite, the timeline read in this process.
+    const embedded = await openDatabase({ engine: 'embedded', dataDir: undefined });
+    try {
+      await migrate(embedded);
+      await seedLibrary(embedded, ITEMS);
+      await benchTimeline(embedded, null, 'embedded');
+    } finally {
+      await embedded.close();
+    }
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * GET /api/timeline: the maintained month counts (migration 08) against counting the library per
+ * request (the reference, and still the path under a status filter), in the same run.
+ */
+async function benchTimeline(db: Database, base: string | null, engine: string): Promise<void> {
+  const cases: Array<{ label: string; query: string; filter: LibraryFilter }> = [
+    { label: 'all', query: '', filter: {} },
+    { label: 'type=video', query: 'type=video', filter: { mediaType: 'video' } },
+    { label: 'hasDepth=true', query: 'hasDepth=true', filter: { hasDepth: true } },
+    {
+      label: 'status=failed (counted per request)',
+      query: 'status=failed',
+      filter: { status: 'failed' },
+    },
+  ];
+  for (const c of cases) {
+    const read = base
+      ? () => httpGet(`${base}/api/timeline?${c.query}`)
+      : () => (c.filter.status ? countLibraryByMonth(db, c.filter) : readMonthCounts(db, c.filter));
+    await timeEach(5, read);
+    const served = summarise(await timeEach(Math.min(SAMPLES, 100), read));
+    const counted = summarise(await timeEach(10, () => countLibraryByMonth(db, c.filter)));
+    console.log(
+      `GET /api/timeline ${c.label}, ${engine}${base ? ' over HTTP' : ', query'}: p50 ${ms(served.p50)} p95 ${ms(served.p95)} | ` +
+        `counting per request p50 ${ms(counted.p50)} p95 ${ms(counted.p95)} | ${(counted.p95 / served.p95).toFixed(0)}× faster (target p95 ≤ 20 ms)`,
+    );
   }
 }
 

@@ -22,6 +22,7 @@ import {
   type LibraryRow,
   listLibraryPage,
   type MediaDetailRow,
+  readMonthCounts,
 } from '../db/queries/library.queries';
 import { NotFoundError } from '../errors';
 import { type DataLayout, isInside } from '../storage/data-layout';
@@ -53,13 +54,19 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
   };
 }
 
-/** How many items each month holds under the gallery's filters, newest month first. */
+/**
+ * How many items each month holds under the gallery's filters, newest month first: from the
+ * maintained month counts, except under a status filter (a job's status changes too often to be
+ * worth counting ahead), which is counted per request.
+ */
 export async function getTimeline(db: Queryable, query: LibraryFilterQuery): Promise<Timeline> {
-  const rows = await countLibraryByMonth(db, {
-    mediaType: query.type,
-    status: query.status,
-    hasDepth: query.hasDepth,
-  });
+  const rows = query.status
+    ? await countLibraryByMonth(db, {
+        mediaType: query.type,
+        status: query.status,
+        hasDepth: query.hasDepth,
+      })
+    : await readMonthCounts(db, { mediaType: query.type, hasDepth: query.hasDepth });
   const months = rows.map((r) => ({ month: r.month, count: Number(r.count) }));
   return { total: months.reduce((sum, m) => sum + m.count, 0), months };
 }

@@ -92,7 +92,29 @@ export async function listLibraryPage(
   return rows;
 }
 
-/** Items per calendar month (UTC) under a filter, newest month first. */
+/**
+ * Items per calendar month (UTC) by type and depth, newest month first, from the counts the
+ * triggers of migration 08 keep: a few hundred rows, whatever the library's size.
+ */
+export async function readMonthCounts(
+  db: Queryable,
+  filter: Pick<LibraryFilter, 'mediaType' | 'hasDepth'> = {},
+): Promise<Array<{ month: string; count: string }>> {
+  const { rows } = await db.query<{ month: string; count: string }>(
+    `SELECT to_char(month, 'YYYY-MM') AS month, sum(item_count)::text AS count
+     FROM media_month_counts
+     WHERE ($1::media_type IS NULL OR media_type = $1::media_type)
+       AND ($2::boolean IS NULL OR has_depth = $2::boolean)
+     GROUP BY month
+     HAVING sum(item_count) > 0
+     ORDER BY month DESC`,
+    [filter.mediaType ?? null, filter.hasDepth ?? null],
+    { prepareAs: 'read_month_counts' },
+  );
+  return rows;
+}
+
+/** Items per calendar month (UTC) under a filter, newest month first, counted now. */
 export async function countLibraryByMonth(
   db: Queryable,
   filter: LibraryFilter = {},

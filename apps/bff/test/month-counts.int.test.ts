@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Queryable } from '../src/db/database';
+import { migrate, rollback } from '../src/db/migrate';
+import { recordDepthMap } from '../src/db/queries/depth-maps.queries';
+import {
+  countLibraryByMonth,
+  type LibraryFilter,
+  readMonthCounts,
+} from '../src/db/queries/library.queries';
+import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
+
+const FILTERS: LibraryFilter[] = [
+  {},
+  { mediaType: 'photo' },
+  { mediaType: 'video' },
+  { hasDepth: true },
+  { hasDepth: false },
+  { mediaType: 'video', hasDepth: true },
+];
+
+async function insertItem(
+  db: Queryable,
+  n: number,
+  kind: 'photo' | 'video',
+  capturedAt: string | null,
+): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type,
+       captured_at, uploaded_at)
+     VALUES ($1, $2, $3, 10, $4, $5, '2026-03-15T12:00:00Z') RETURNING id`,
+    [
+      `item-${n}`,
+      kind,
+      `/media/item-${n}`,
+      kind === 'photo' ? 'image/jpeg' : 'video/mp4',
+      capturedAt,
+    ],
+  );
+  return (rows[0] as { id: string }).id;
+}
+
+const addDepth = (db: Queryable, id: string, generation: string) =>
+  recordDepthMap(db, {
+    mediaItemId: id,
+    filePath: `/depth/${id}-${generation}.png`,
+    fileSize: 100,
+    width: 10,
+    height: 10,
+    format: 'png',
+    modelName: 'test',
+    modelVersion: '1',
+    processingParams: {},
+    checksum: generation,
+  });
+
+describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  });
+  afterAll(async () => t?.cleanup());
+
+  /** The maintained counts equal a count of the library now, under every filter. */
+  async function expectTrue(step: string) {
+    for (const filter of FILTERS)
+      expect(await readMonthCounts(t.db, filter), `${step} ${JSON.stringify(filter)}`).toEqual(
+        await countLibraryByMonth(t.db, filter),
+      );
+  }
+
+  it('follow inserts, depth maps made and replaced and removed, moves between months and deletes', async () => {
+    const db = t.db;
+    const ids: string[] = [];
+    for (let n = 0; n < 24; n++)
+      ids.push(
+        await insertItem(
+          db,
+          n,
+          n % 3 === 0 ? 'video' : 'photo',
+          // Spread over seven months, half of them just after midnight on the 1st at UTC+2 (the
+          // month before, in UTC); some without a capture date (their upload month counts).
+          n % 5 === 0
+            ? null
+            : Math.floor(n / 7) % 2
+              ? `2026-0${1 + (n % 7)}-01T00:30:00+02:00`
+              : `2026-0${1 + (n % 7)}-20T10:00:00Z`,
+        ),
+      );
+    await expectTrue('inserted');
+    expect((await readMonthCounts(db)).length).toBeGreaterThan(5);
+
+    for (const id of ids.slice(0, 10)) await addDepth(db, id, 'a');
+    await expectTrue('depth maps made');
+    for (const id of ids.slice(0, 4)) await addDepth(db, id, 'b'); // replaced in place
+    await expectTrue('depth maps replaced');
+    await db.query('DELETE FROM depth_map_cache WHERE media_item_id = ANY($1::uuid[])', [
+      ids.slice(2, 5),
+    ]);
+    await expectTrue('depth maps removed');
+
+    await db.query(`UPDATE media_items SET captured_at = '2025-12-31T23:59:00Z' WHERE id = $1`, [
+      ids[0],
+    ]);
+    await db.query(`UPDATE media_items SET captured_at = NULL WHERE id = $1`, [ids[6]]);
+    await db.query(`UPDATE media_items SET original_filename = 'renamed' WHERE id = $1`, [ids[7]]);
+    await expectTrue('moved between months');
+
+    // Deleting items takes their depth maps with them (the cascade), counted once.
+    await db.query('DELETE FROM media_items WHERE id = ANY($1::uuid[])', [
+      [ids[0], ids[1], ids[5], ids[12]],
+    ]);
+    await expectTrue('deleted');
+    await db.transaction(async (tx) => {
+      await tx.query('DELETE FROM media_items WHERE id = $1', [ids[8]]);
+      await addDepth(tx, ids[9] as string, 'c');
+    });
+    await expectTrue('in a transaction');
+    await db.query('DELETE FROM media_items');
+    expect(await readMonthCounts(db)).toEqual([]);
+  });
+
+  it('are filled from the library when the migration runs on an existing one', async () => {
+    const db = t.db;
+    for (let n = 0; n < 6; n++) {
+      const id = await insertItem(
+        db,
+        100 + n,
+        n % 2 ? 'video' : 'photo',
+        `2024-0${n + 1}-02T00:00:00Z`,
+      );
+      if (n < 3) await addDepth(db, id, 'a');
+    }
+    expect(await rollback(db, 1)).toEqual(['08-month-counts']);
+    await migrate(db);
+    await expectTrue('migrated');
+    expect((await readMonthCounts(db)).map((m) => m.month)).toEqual([
+      '2024-06',
+      '2024-05',
+      '2024-04',
+      '2024-03',
+      '2024-02',
+      '2024-01',
+    ]);
+  });
+});
