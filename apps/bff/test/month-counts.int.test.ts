@@ -1,9 +1,11 @@
+import { PROCESSING_STATUSES } from '@immichvr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Queryable } from '../src/db/database';
 import { migrate, rollback } from '../src/db/migrate';
 import { recordDepthMap } from '../src/db/queries/depth-maps.queries';
 import {
   countLibraryByMonth,
+  countStatusByMonth,
   type LibraryFilter,
   readMonthCounts,
 } from '../src/db/queries/library.queries';
@@ -60,12 +62,21 @@ describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
   });
   afterAll(async () => t?.cleanup());
 
-  /** The maintained counts equal a count of the library now, under every filter. */
+  /**
+   * The maintained counts equal a count of the library now, under every filter; so do the counts
+   * by status (from the jobs), for every status.
+   */
   async function expectTrue(step: string) {
-    for (const filter of FILTERS)
+    for (const filter of FILTERS) {
       expect(await readMonthCounts(t.db, filter), `${step} ${JSON.stringify(filter)}`).toEqual(
         await countLibraryByMonth(t.db, filter),
       );
+      for (const status of PROCESSING_STATUSES)
+        expect(
+          await countStatusByMonth(t.db, status, filter),
+          `${step} ${status} ${JSON.stringify(filter)}`,
+        ).toEqual(await countLibraryByMonth(t.db, { ...filter, status }));
+    }
   }
 
   it('follow inserts, depth maps made and replaced and removed, moves between months and deletes', async () => {
@@ -86,8 +97,31 @@ describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
               : `2026-0${1 + (n % 7)}-20T10:00:00Z`,
         ),
       );
+    // Jobs: none for some items, one for others, and a newer one replacing an older one.
+    const statuses = [
+      'completed',
+      'failed',
+      'queued',
+      'processing',
+      'cancelled',
+      'pending',
+    ] as const;
+    for (const [k, id] of ids.entries()) {
+      if (k % 4 === 3) continue;
+      await db.query(
+        `INSERT INTO processing_queue (media_item_id, status, created_at)
+         VALUES ($1, $2, now() - interval '1 hour')`,
+        [id, statuses[k % statuses.length]],
+      );
+      if (k % 3 === 0)
+        await db.query(`INSERT INTO processing_queue (media_item_id, status) VALUES ($1, $2)`, [
+          id,
+          statuses[(k + 1) % statuses.length],
+        ]);
+    }
     await expectTrue('inserted');
     expect((await readMonthCounts(db)).length).toBeGreaterThan(5);
+    expect((await countStatusByMonth(db, 'failed')).length).toBeGreaterThan(0);
 
     for (const id of ids.slice(0, 10)) await addDepth(db, id, 'a');
     await expectTrue('depth maps made');

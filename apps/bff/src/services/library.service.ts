@@ -16,7 +16,7 @@ import {
 import type { Database, Queryable } from '../db/database';
 import type { MediaStatusRow } from '../db/queries/events.queries';
 import {
-  countLibraryByMonth,
+  countStatusByMonth,
   deleteMediaItem,
   findMediaDetail,
   type LibraryRow,
@@ -57,16 +57,13 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
 /**
  * How many items each month holds under the gallery's filters, newest month first: from the
  * maintained month counts, except under a status filter (a job's status changes too often to be
- * worth counting ahead), which is counted per request.
+ * worth counting ahead), which is counted from the jobs with that status.
  */
 export async function getTimeline(db: Queryable, query: LibraryFilterQuery): Promise<Timeline> {
+  const filter = { mediaType: query.type, hasDepth: query.hasDepth };
   const rows = query.status
-    ? await countLibraryByMonth(db, {
-        mediaType: query.type,
-        status: query.status,
-        hasDepth: query.hasDepth,
-      })
-    : await readMonthCounts(db, { mediaType: query.type, hasDepth: query.hasDepth });
+    ? await countStatusByMonth(db, query.status, filter)
+    : await readMonthCounts(db, filter);
   const months = rows.map((r) => ({ month: r.month, count: Number(r.count) }));
   return { total: months.reduce((sum, m) => sum + m.count, 0), months };
 }

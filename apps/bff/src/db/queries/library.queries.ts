@@ -114,7 +114,38 @@ export async function readMonthCounts(
   return rows;
 }
 
-/** Items per calendar month (UTC) under a filter, newest month first, counted now. */
+/**
+ * Items per calendar month (UTC) whose latest job has `status`, newest month first: from the jobs
+ * with that status (an index), keeping those no later job replaced, instead of finding every
+ * item's latest job first.
+ */
+export async function countStatusByMonth(
+  db: Queryable,
+  status: ProcessingStatus,
+  filter: Pick<LibraryFilter, 'mediaType' | 'hasDepth'> = {},
+): Promise<Array<{ month: string; count: string }>> {
+  const { rows } = await db.query<{ month: string; count: string }>(
+    `SELECT to_char(media_month_of(COALESCE(m.captured_at, m.uploaded_at)), 'YYYY-MM') AS month,
+       count(*)::text AS count
+     FROM processing_queue q
+     JOIN media_items m ON m.id = q.media_item_id
+     WHERE q.status = $1::processing_status
+       AND NOT EXISTS (
+         SELECT 1 FROM processing_queue later
+         WHERE later.media_item_id = q.media_item_id
+           AND (later.created_at, later.id) > (q.created_at, q.id))
+       AND ($2::media_type IS NULL OR m.media_type = $2::media_type)
+       AND ($3::boolean IS NULL
+         OR EXISTS (SELECT 1 FROM depth_map_cache d WHERE d.media_item_id = m.id) = $3::boolean)
+     GROUP BY 1
+     ORDER BY 1 DESC`,
+    [status, filter.mediaType ?? null, filter.hasDepth ?? null],
+    { prepareAs: 'count_status_by_month' },
+  );
+  return rows;
+}
+
+/** Items per calendar month (UTC) under a filter, newest month first, counted now from the view. */
 export async function countLibraryByMonth(
   db: Queryable,
   filter: LibraryFilter = {},
