@@ -17,6 +17,7 @@ import { migrate } from '../src/db/migrate';
 import { registerMediaRoot } from '../src/db/queries/import.queries';
 import {
   countLibraryByMonth,
+  countStatusByMonth,
   type LibraryFilter,
   listLibraryPage,
   readMonthCounts,
@@ -68,7 +69,7 @@ async function benchTimeline(db: Database, base: string | null, engine: string):
     { label: 'type=video', query: 'type=video', filter: { mediaType: 'video' } },
     { label: 'hasDepth=true', query: 'hasDepth=true', filter: { hasDepth: true } },
     {
-      label: 'status=failed (counted per request)',
+      label: 'status=failed (from the jobs with that status)',
       query: 'status=failed',
       filter: { status: 'failed' },
     },
