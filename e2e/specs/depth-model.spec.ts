@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { expect, test } from '@playwright/test';
+import { type APIRequestContext, expect, test } from '@playwright/test';
 import { MODEL_HOST_PORT } from '../playwright.config';
 import { enterVr, selectTarget, xrState } from '../support/xr-device';
 
@@ -37,27 +37,29 @@ async function startWrongModelHost() {
   };
 }
 
+/** Uploads the storm photograph as `name` and waits for the built-in estimate's depth map. */
+async function uploadWithBuiltinDepth(request: APIRequestContext, name: string): Promise<string> {
+  const upload = await request.post('/api/media', {
+    multipart: { file: { name, mimeType: 'image/jpeg', buffer: await readFile(STORM) } },
+  });
+  expect(upload.status()).toBe(201);
+  const id = (await upload.json()).id as string;
+  await expect
+    .poll(async () => (await (await request.get(`/api/media/${id}`)).json()).depthMap?.modelName, {
+      timeout: 90_000,
+    })
+    .toBe('immichvr-heuristic');
+  return id;
+}
+
 test('depth from the built-in estimate says so and offers the real model; a wrong or unreachable download is refused in one line and the app keeps working', async ({
   page,
   request,
 }) => {
   test.setTimeout(180_000);
-  const upload = await request.post('/api/media', {
-    multipart: {
-      file: { name: 'storm.jpg', mimeType: 'image/jpeg', buffer: await readFile(STORM) },
-    },
-  });
-  expect(upload.status()).toBe(201);
-  const id = (await upload.json()).id as string;
+  const id = await uploadWithBuiltinDepth(request, 'storm.jpg');
   const host = await startWrongModelHost();
   try {
-    await expect
-      .poll(
-        async () => (await (await request.get(`/api/media/${id}`)).json()).depthMap?.modelName,
-        { timeout: 90_000 },
-      )
-      .toBe('immichvr-heuristic');
-
     // The page says where depth comes from, and offers the model.
     await page.goto('/');
     const banner = page.getByTestId('depth-banner');
@@ -130,20 +132,8 @@ test('in the headset: the panel names the built-in estimate and gets real depth 
   request,
 }) => {
   test.setTimeout(180_000);
-  const upload = await request.post('/api/media', {
-    multipart: {
-      file: { name: 'storm-vr.jpg', mimeType: 'image/jpeg', buffer: await readFile(STORM) },
-    },
-  });
-  expect(upload.status()).toBe(201);
-  const id = (await upload.json()).id as string;
+  const id = await uploadWithBuiltinDepth(request, 'storm-vr.jpg');
   try {
-    await expect
-      .poll(
-        async () => (await (await request.get(`/api/media/${id}`)).json()).depthMap?.modelName,
-        { timeout: 90_000 },
-      )
-      .toBe('immichvr-heuristic');
     await enterVr(page);
     const state = xrState(page);
     await selectTarget(

@@ -77,7 +77,10 @@ async function benchTimeline(db: Database, base: string | null, engine: string):
   for (const c of cases) {
     const read = base
       ? () => httpGet(`${base}/api/timeline?${c.query}`)
-      : () => (c.filter.status ? countLibraryByMonth(db, c.filter) : readMonthCounts(db, c.filter));
+      : () =>
+          c.filter.status
+            ? countStatusByMonth(db, c.filter.status, c.filter)
+            : readMonthCounts(db, c.filter);
     await timeEach(5, read);
     const served = summarise(await timeEach(Math.min(SAMPLES, 100), read));
     const counted = summarise(await timeEach(10, () => countLibraryByMonth(db, c.filter)));
