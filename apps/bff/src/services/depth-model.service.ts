@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { type DepthModelStatus, describeDepthModel, HEURISTIC_DEPTH_MODEL } from '@immichvr/shared';
 import type { Database } from '../db/database';
 import { countDepthMapsFrom } from '../db/queries/depth-maps.queries';
@@ -60,7 +61,8 @@ export class DepthModelService {
         label: `Depth service at ${new URL(this.config.depthServiceUrl).host}`,
       };
     if (this.config.depthModelPath)
-      return { kind: 'model', label: `Model file ${this.config.depthModelPath}` };
+      // The file's name only: clients on the LAN need not learn the server's folders.
+      return { kind: 'model', label: `Model ${path.basename(this.config.depthModelPath)}` };
     if (existsSync(this.file)) return { kind: 'model', label: this.model.name };
     return { kind: 'heuristic', label: describeDepthModel(HEURISTIC_DEPTH_MODEL).label };
   }

@@ -140,8 +140,8 @@ export async function readQueueSummary(db: Queryable): Promise<QueueSummaryRow[]
 
 /**
  * Queues, at `priority`, every item whose depth map `modelName` made and which has no unfinished
- * job, nor a job that failed since that map was made (so a photo the better estimator cannot
- * read is not retried at every start). Serialised by a transaction-scoped advisory lock, so
+ * job, nor a job that failed or was cancelled since that map was made (so a photo the better
+ * estimator cannot read, or one the user stopped, is not queued again at every start). Serialised by a transaction-scoped advisory lock, so
  * workers starting together queue each item once. Returns how many were queued.
  */
 export async function queueItemsWithDepthFrom(
@@ -160,7 +160,8 @@ export async function queueItemsWithDepthFrom(
            AND NOT EXISTS (
              SELECT 1 FROM processing_queue q
              WHERE q.media_item_id = d.media_item_id
-               AND (q.status IN ${ACTIVE} OR (q.status = 'failed' AND q.created_at > d.generated_at)))
+               AND (q.status IN ${ACTIVE}
+                 OR (q.status IN ('failed', 'cancelled') AND q.created_at > d.generated_at)))
          RETURNING 1)
        SELECT count(*)::text AS queued FROM inserted`,
       [modelName, priority],
