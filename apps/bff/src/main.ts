@@ -106,8 +106,8 @@ async function main(): Promise<void> {
   if (offer)
     process.stdout.write(
       `\n  Depth maps come from the built-in estimate, a stand-in. For real depth, choose "Get real depth"\n` +
-        `  in the app or run \`pnpm model:fetch\` (${offer.name}, ${offer.license}, ` +
-        `${Math.round((offer.bytes ?? 0) / 1e6)} MB); the library then upgrades itself.\n\n`,
+        `  in the app or run \`pnpm model:fetch\` (${offer.name}, ${offer.license}` +
+        `${offer.bytes ? `, ${Math.round(offer.bytes / 1e6)} MB` : ''}); the library then upgrades itself.\n\n`,
     );
 
   let stopping = false;
