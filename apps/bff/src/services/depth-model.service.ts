@@ -98,11 +98,6 @@ export class DepthModelService {
     return true;
   }
 
-  /** Waits for a download in progress (tests, shutdown). */
-  async settled(): Promise<void> {
-    await this.running;
-  }
-
   async close(): Promise<void> {
     this.abort.abort();
     await this.running;

@@ -45,7 +45,7 @@ export function watchForModel(options: {
   file: string;
   intervalMs: number;
   load: (file: string) => Promise<DepthEstimator>;
-}): { stop(): void; check(): Promise<void> } {
+}): { stop(): void } {
   let busy = false;
   let refused: number | null = null;
   const check = async () => {
@@ -78,5 +78,5 @@ export function watchForModel(options: {
   };
   const timer = setInterval(() => void check(), options.intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), check };
+  return { stop: () => clearInterval(timer) };
 }
