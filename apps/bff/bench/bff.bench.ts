@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Database } from '../src/db/database';
 import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
-import { registerMediaRoot } from '../src/db/queries/import.queries';
+import { ensureMediaSource } from '../src/db/queries/media-sources.queries';
 import {
   countLibraryByMonth,
   countStatusByMonth,
@@ -258,7 +258,7 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
   await chmod(root, 0o755);
   await chmod(path.join(root, 'big.mp4'), 0o644);
   // Originals are served only from a media root (an imported folder) or DATA_DIR.
-  await registerMediaRoot(db, root);
+  await ensureMediaSource(db, 'folder', root);
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type, checksum)
      VALUES ('big.mp4', 'video', $1, $2, 'video/mp4', 'bigsum') RETURNING id`,
@@ -331,7 +331,7 @@ async function benchPreviews(db: Database, base: string, work: string): Promise<
   const count = Number(process.env.BENCH_PREVIEW_PHOTOS ?? 12);
   const folder = path.join(work, 'photos');
   await mkdir(folder, { recursive: true });
-  await registerMediaRoot(db, folder);
+  await ensureMediaSource(db, 'folder', folder);
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const file = path.join(folder, `12mp-${i}.jpg`);

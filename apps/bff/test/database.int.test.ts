@@ -39,11 +39,19 @@ describe.each(ENGINES)('the database interface on %s', (engine) => {
     try {
       await expect(
         t.db.transaction(async (tx) => {
-          await tx.query(`INSERT INTO media_roots (path) VALUES ('/rolled-back')`);
+          await tx.query(
+            `INSERT INTO media_sources (kind, location) VALUES ('folder', '/rolled-back')`,
+          );
           throw new Error('stop');
         }),
       ).rejects.toThrow('stop');
-      expect((await t.db.query('SELECT count(*) AS n FROM media_roots')).rows[0]).toEqual({
+      expect(
+        (
+          await t.db.query(
+            "SELECT count(*) AS n FROM media_sources WHERE location = '/rolled-back'",
+          )
+        ).rows[0],
+      ).toEqual({
         n: '0',
       });
     } finally {

@@ -61,8 +61,13 @@ const SPEC_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
   ],
 };
 
-/** Columns later migrations append (05-queue-leases, 07-video-depth), after the spec's. */
+/** Columns later migrations append (05-queue-leases, 07-video-depth, 09-media-sources). */
 const EXTENSION_COLUMNS: Record<string, Array<[string, string, boolean]>> = {
+  media_items: [
+    ['source_id', 'uuid', true],
+    ['external_id', 'text', true],
+    ['is_favorite', 'boolean', false],
+  ],
   processing_queue: [
     ['locked_by', 'varchar(255)', true],
     ['lease_expires_at', TZ, true],
@@ -137,7 +142,7 @@ describe.each(ENGINES)('schema on %s', (engine) => {
     }
   });
 
-  it('has the updated_at trigger on all three tables', async () => {
+  it('has the updated_at trigger on all three tables (and the sources and collections of 09)', async () => {
     const { rows } = await t.db.query<{
       table: string;
       timing: string;
@@ -149,7 +154,13 @@ describe.each(ENGINES)('schema on %s', (engine) => {
        FROM information_schema.triggers
        WHERE trigger_schema = 'public' AND trigger_name LIKE 'update\\_%\\_updated\\_at' ORDER BY 1`,
     );
-    const tables = ['depth_map_cache', 'media_items', 'processing_queue'];
+    const tables = [
+      'depth_map_cache',
+      'media_collections',
+      'media_items',
+      'media_sources',
+      'processing_queue',
+    ];
     expect(rows.map((r) => r.table)).toEqual(tables);
     for (const row of rows) {
       expect([row.timing, row.event]).toEqual(['BEFORE', 'UPDATE']);
@@ -188,7 +199,25 @@ describe.each(ENGINES)('schema on %s', (engine) => {
       { tbl: 'depth_map_cache', def: 'UNIQUE (media_item_id)' },
       // 06-device-sessions: a token is one device's.
       { tbl: 'device_sessions', def: 'UNIQUE (token_hash)' },
-      { tbl: 'media_roots', def: 'UNIQUE (path)' },
+      // 09-media-sources: items tied to their source by id; albums and people per source.
+      {
+        tbl: 'media_collection_items',
+        def: 'FOREIGN KEY (collection_id) REFERENCES media_collections(id) ON DELETE CASCADE',
+      },
+      {
+        tbl: 'media_collection_items',
+        def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE',
+      },
+      {
+        tbl: 'media_collections',
+        def: 'FOREIGN KEY (source_id) REFERENCES media_sources(id) ON DELETE CASCADE',
+      },
+      { tbl: 'media_collections', def: 'UNIQUE (source_id, kind, external_id)' },
+      {
+        tbl: 'media_items',
+        def: 'FOREIGN KEY (source_id) REFERENCES media_sources(id) ON DELETE RESTRICT',
+      },
+      { tbl: 'media_sources', def: 'UNIQUE (kind, location)' },
       {
         tbl: 'processing_queue',
         def: 'FOREIGN KEY (media_item_id) REFERENCES media_items(id) ON DELETE CASCADE',

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { NewMediaItem } from '../db/queries/import.queries';
+import type { NewMediaItem } from '../db/queries/ingest.queries';
 import { sha256File } from './hash-file';
 import { DEFAULT_MAX_IMAGE_PIXELS, tooManyPixels } from './image-limits';
 import { probePhoto } from './probe-photo';

@@ -1,16 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../db/database';
-import {
-  findMediaByChecksums,
-  insertMediaItems,
-  listImportedPaths,
-  type NewMediaItem,
-  queueDepthJobs,
-  registerMediaRoot,
-} from '../db/queries/import.queries';
+import { listImportedPaths, type NewMediaItem } from '../db/queries/ingest.queries';
+import { ensureMediaSource } from '../db/queries/media-sources.queries';
 import { describeMediaFile } from '../import/describe-media-file';
 import { listFiles } from '../import/scan-folder';
+import { ingestMedia } from './ingest.service';
 
 /** Priority of depth jobs queued by an import: behind anything a user asks for (default 5). */
 export const IMPORT_QUEUE_PRIORITY = 7;
@@ -65,7 +60,7 @@ export async function importFolder(
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) throw new ImportError(`${root} is not a folder`);
 
-  await registerMediaRoot(db, root);
+  const source = await ensureMediaSource(db, 'folder', root);
   const known = await listImportedPaths(db, root);
   const files = await listFiles(root);
   const fresh = files.filter((f) => !known.has(f));
@@ -79,7 +74,6 @@ export async function importFolder(
     addedIds: new Map(),
     seconds: 0,
   };
-  const seenChecksums = new Set<string>();
   let processed = summary.alreadyImported;
   options.onProgress?.({ processed, total: files.length, added: 0 });
 
@@ -92,27 +86,21 @@ export async function importFolder(
     for (const [k, result] of read.entries()) {
       if ('reason' in result)
         summary.skipped.push({ file: batch[k] as string, reason: result.reason });
-      else candidates.push(result);
+      else
+        candidates.push({
+          ...result,
+          sourceId: source.id,
+          externalId: path.relative(root, result.filePath),
+        });
     }
-    const existing = await findMediaByChecksums(
-      db,
-      candidates.map((c) => c.checksum),
-    );
-    const rows = candidates.filter((c) => {
-      const duplicate = existing.has(c.checksum) || seenChecksums.has(c.checksum);
-      seenChecksums.add(c.checksum);
-      if (duplicate) summary.duplicates++;
-      return !duplicate;
+    const ingested = await ingestMedia(db, candidates, {
+      queuePriority: (options.queue ?? true) ? IMPORT_QUEUE_PRIORITY : null,
+      refuseDuplicateContent: true,
     });
-    // Rows and their queue entries land together or not at all.
-    const ids = await db.transaction(async (tx) => {
-      const inserted = await insertMediaItems(tx, rows);
-      if (options.queue ?? true)
-        await queueDepthJobs(tx, [...inserted.values()], IMPORT_QUEUE_PRIORITY);
-      return inserted;
-    });
-    for (const [file, id] of ids) summary.addedIds.set(file, id);
-    summary.added += ids.size;
+    for (const [relative, id] of ingested.added)
+      summary.addedIds.set(path.join(root, relative), id);
+    summary.added += ingested.added.size;
+    summary.duplicates += ingested.duplicates.length;
     processed += batch.length;
     options.onProgress?.({ processed, total: files.length, added: summary.added });
   }

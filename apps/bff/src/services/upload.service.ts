@@ -8,11 +8,8 @@ import type { MediaDetail } from '@immichvr/shared';
 import busboy from 'busboy';
 import { fileTypeFromFile } from 'file-type';
 import type { Database } from '../db/database';
-import {
-  findMediaByChecksums,
-  insertMediaItems,
-  queueDepthJobs,
-} from '../db/queries/import.queries';
+import { findMediaByChecksums } from '../db/queries/ingest.queries';
+import { ensureMediaSource } from '../db/queries/media-sources.queries';
 import {
   BadRequestError,
   ConflictError,
@@ -23,6 +20,7 @@ import {
 import { describeMediaFile } from '../import/describe-media-file';
 import type { DataLayout } from '../storage/data-layout';
 import { storageProblem } from '../storage/storage-errors';
+import { ingestMedia } from './ingest.service';
 import { getMediaDetail } from './library.service';
 
 /** Priority of the depth job of an upload: the user is waiting for it (import uses 7). */
@@ -108,17 +106,14 @@ export async function uploadMedia(
     if ('reason' in row)
       throw new UnsupportedMediaTypeError(`not a photo or video the library takes: ${row.reason}`);
 
-    const id = await db.transaction(async (tx) => {
-      // Two uploads of the same bytes at once: the second waits here, then sees the first.
-      await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [row.checksum]);
-      const again = await findMediaByChecksums(tx, [row.checksum]);
-      const existingId = again.get(row.checksum);
-      if (existingId) throw duplicate(existingId);
-      const ids = await insertMediaItems(tx, [row]);
-      const newId = ids.get(row.filePath) as string;
-      await queueDepthJobs(tx, [newId], UPLOAD_QUEUE_PRIORITY);
-      return newId;
+    const source = await ensureMediaSource(db, 'upload', 'uploads');
+    const ingested = await ingestMedia(db, [{ ...row, sourceId: source.id }], {
+      queuePriority: UPLOAD_QUEUE_PRIORITY,
+      refuseDuplicateContent: true,
     });
+    const refused = ingested.duplicates[0];
+    if (refused) throw duplicate(refused.existingId);
+    const id = ingested.added.get(row.filePath) as string;
     return await getMediaDetail(db, id);
   } catch (error) {
     await rm(received.partial, { force: true });

@@ -4,11 +4,12 @@ import type { Database } from '../db/database';
 import {
   findDepthMapFile,
   findMediaFile,
-  listMediaRoots,
   type MediaFileRow,
   type MediaSourceRow,
 } from '../db/queries/library.queries';
+import { listServedFolders } from '../db/queries/media-sources.queries';
 import { NotFoundError } from '../errors';
+import type { RemoteFiles } from '../immich/immich-files';
 import type { Logger } from '../logger';
 import { isInside } from './data-layout';
 
@@ -18,6 +19,14 @@ const ROOTS_TTL_MS = 5_000;
 const MAX_REMEMBERED = 10_000;
 /** Folders of DATA_DIR nothing is ever served from, whatever a row or a link says. */
 const SECRET_FOLDERS = ['db', 'tls'];
+
+/** A picture to make previews and depth from: the original, or a still standing in for it. */
+export interface PictureSource {
+  file: string;
+  row: MediaSourceRow;
+  /** true: a JPEG still from the item's server (the original is elsewhere). */
+  still: boolean;
+}
 
 export interface LocatedFile<R> {
   /** Real path (links resolved now, for this request), checked to lie where such files live. */
@@ -40,9 +49,44 @@ export class FileLocator {
     private readonly db: Database,
     private readonly dataDir: string,
     private readonly logger: Logger,
+    /** Where the files of a remote source (an Immich server) are fetched from, if there is one. */
+    private readonly remote?: RemoteFiles,
   ) {}
 
   async original(id: string): Promise<LocatedFile<MediaSourceRow>> {
+    const row = await this.row(id);
+    const remote = await this.remote?.original(row);
+    if (remote)
+      return {
+        file: await this.check({ ...row, file_path: remote }, 'original', [
+          this.remote?.cacheDir as string,
+          ...this.mountOf(row),
+        ]),
+        row,
+      };
+    const root = await this.ownRoot(row);
+    return { file: await this.check(row, 'original', root ? [root] : []), row };
+  }
+
+  /**
+   * What previews and photo depth are made from: the original when it is on this machine, else
+   * the remote source's own preview (an Immich JPEG) instead of fetching the whole original.
+   */
+  async pictureSource(id: string): Promise<PictureSource> {
+    const row = await this.row(id);
+    const still = await this.remote?.still(row);
+    if (still)
+      return {
+        file: await this.check({ ...row, file_path: still }, 'preview', [
+          this.remote?.cacheDir as string,
+        ]),
+        row,
+        still: true,
+      };
+    return { ...(await this.original(id)), still: false };
+  }
+
+  private async row(id: string): Promise<MediaSourceRow> {
     let row = this.rows.get(id) ?? null;
     if (!row) {
       row = await findMediaFile(this.db, id);
@@ -55,8 +99,11 @@ export class FileLocator {
       }
     }
     if (!row) throw new NotFoundError('no original for this media item');
-    const root = await this.ownRoot(row.file_path);
-    return { file: await this.check(row, 'original', root ? [root] : []), row };
+    return row;
+  }
+
+  private mountOf(row: MediaSourceRow): string[] {
+    return row.source_media_path ? [row.source_media_path] : [];
   }
 
   /** Depth maps change with reprocessing: always looked up. */
@@ -71,9 +118,16 @@ export class FileLocator {
     this.rows.delete(id);
   }
 
-  /** The folder an original belongs to: the uploads folder, or the media root it lies in. */
-  private async ownRoot(file: string): Promise<string | null> {
+  /**
+   * The folder an original may be served from, by its source: the uploads folder, the imported
+   * folder, the mounted Immich library. A row without a source: the folder it lies in.
+   */
+  private async ownRoot(row: MediaSourceRow): Promise<string | null> {
     const uploads = path.join(this.dataDir, 'uploads');
+    if (row.source_kind === 'upload') return uploads;
+    if (row.source_kind === 'folder') return row.source_location;
+    if (row.source_kind === 'immich') return row.source_media_path;
+    const file = row.file_path;
     if (isInside(file, uploads)) return uploads;
     const deepest = (roots: string[]) =>
       roots.filter((r) => isInside(file, r)).sort((a, b) => b.length - a.length)[0] ?? null;
@@ -107,7 +161,7 @@ export class FileLocator {
   private async mediaRoots(fresh = false): Promise<string[]> {
     if (!fresh && this.roots && performance.now() - this.roots.at < ROOTS_TTL_MS)
       return this.roots.listed;
-    this.roots = { listed: await listMediaRoots(this.db), at: performance.now() };
+    this.roots = { listed: await listServedFolders(this.db), at: performance.now() };
     return this.roots.listed;
   }
 }

@@ -4,7 +4,9 @@ const TABLES = [
   'media_items',
   'processing_queue',
   'depth_map_cache',
-  'media_roots',
+  'media_sources',
+  'media_collections',
+  'media_collection_items',
   'schema_migrations',
 ];
 

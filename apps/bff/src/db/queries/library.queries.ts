@@ -196,11 +196,20 @@ export interface MediaFileRow {
 export interface MediaSourceRow extends MediaFileRow {
   media_type: MediaType;
   duration_seconds: string | null;
+  /** Where the item came from (NULL: a row written by other means). */
+  source_id: string | null;
+  source_kind: 'folder' | 'upload' | 'immich' | null;
+  source_location: string | null;
+  source_media_path: string | null;
+  external_id: string | null;
 }
 
 export async function findMediaFile(db: Queryable, id: string): Promise<MediaSourceRow | null> {
   const { rows } = await db.query<MediaSourceRow>(
-    'SELECT id, file_path, mime_type, checksum, media_type, duration_seconds FROM media_items WHERE id = $1',
+    `SELECT m.id, m.file_path, m.mime_type, m.checksum, m.media_type, m.duration_seconds,
+       m.source_id, s.kind AS source_kind, s.location AS source_location,
+       s.media_path AS source_media_path, m.external_id
+     FROM media_items m LEFT JOIN media_sources s ON s.id = m.source_id WHERE m.id = $1`,
     [id],
   );
   return rows[0] ?? null;
@@ -218,11 +227,6 @@ export async function findDepthMapFile(
     [mediaId],
   );
   return rows[0] ?? null;
-}
-
-export async function listMediaRoots(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ path: string }>('SELECT path FROM media_roots');
-  return rows.map((r) => r.path);
 }
 
 /** Counts depth map reads: one statement for a batch of (id, reads) pairs. */
