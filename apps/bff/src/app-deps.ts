@@ -1,5 +1,7 @@
 import os from 'node:os';
 import type { Database } from './db/database';
+import type { ImmichEnv } from './env';
+import { openImmichSource } from './immich/immich-source';
 import { lanAddresses } from './lan/lan-addresses';
 import type { Logger } from './logger';
 import type { AccessPolicy } from './security/access';
@@ -11,6 +13,7 @@ import { MediaEvents } from './services/media-events.service';
 import { PairingCodes, type PairingRequester } from './services/pairing.service';
 import type { UploadOptions } from './services/upload.service';
 import { type DataLayout, dataLayout } from './storage/data-layout';
+import { ImmichSyncSchedule } from './services/immich-sync-schedule';
 import { FileLocator } from './storage/file-locator';
 import { PreviewCache } from './storage/preview-cache';
 import { offeredModel } from './worker/depth/fetch-model';
@@ -37,6 +40,8 @@ export interface AppDeps {
   allowedHosts: Set<string>;
   /** What makes depth maps, and the model download. */
   depthModel: DepthModelService;
+  /** The Immich server's sync, when one is configured (IMMICH_URL). */
+  immichSync?: ImmichSyncSchedule | undefined;
 }
 
 export interface AppConfig {
@@ -54,6 +59,11 @@ export interface AppConfig {
   depthModelPath?: string | undefined;
   depthModelUrl?: string | undefined;
   depthModelSha256?: string | undefined;
+  /** An Immich server to sync (IMMICH_URL …); `immichTimeoutMs` per request (tests shorten it). */
+  immich?: ImmichEnv | undefined;
+  immichTimeoutMs?: number;
+  /** Start the background sync now (pnpm start); tests start it themselves. */
+  startImmichSync?: boolean;
   /** Where it listens, and more names it is reached by (ALLOWED_HOSTS). */
   listenHost?: string;
   allowedHosts?: string[];
@@ -99,11 +109,28 @@ export async function createAppDeps(
     depthModelPath: config.depthModelPath,
     model: offeredModel(config),
   });
+  const immich = config.immich
+    ? await openImmichSource(db, config.dataDir, logger, {
+        ...config.immich,
+        ...(config.immichTimeoutMs ? { timeoutMs: config.immichTimeoutMs } : {}),
+      })
+    : undefined;
+  const immichSync = immich
+    ? new ImmichSyncSchedule(
+        db,
+        immich,
+        layout,
+        logger,
+        config.immich ? config.immich.syncIntervalMinutes * 60_000 : 0,
+      )
+    : undefined;
+  if (config.startImmichSync) immichSync?.start();
   return {
     db,
     logger,
     layout,
-    files: new FileLocator(db, config.dataDir, logger),
+    files: new FileLocator(db, config.dataDir, logger, immich?.files),
+    immichSync,
     events,
     previews: new PreviewCache(layout, {
       ffmpegPath: config.ffmpegPath,
@@ -129,6 +156,7 @@ export async function createAppDeps(
     }),
     depthModel,
     async close() {
+      await immichSync?.stop();
       await depthModel.close();
       await depthAccess.close();
       await events.stop();

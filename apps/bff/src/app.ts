@@ -4,6 +4,7 @@ import type { AppDeps } from './app-deps';
 import { isDatabaseUnavailable } from './db/database';
 import { HttpProblem, TooManyRequestsError } from './errors';
 import { depthModelRoutes } from './routes/depth-model.routes';
+import { collectionsRoutes, sourcesRoutes } from './routes/sources.routes';
 import { eventsRoutes } from './routes/events.routes';
 import { healthRoutes } from './routes/health.routes';
 import { mediaRoutes } from './routes/media.routes';
@@ -60,6 +61,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/queue', queueRoutes(deps));
   app.route('/api/events', eventsRoutes(deps));
   app.route('/api/depth-model', depthModelRoutes(deps));
+  app.route('/api/collections', collectionsRoutes(deps));
+  app.route('/api/sources', sourcesRoutes(deps));
   app.route('/api/openapi.json', openApiRoutes(deps.version));
   app.all('/api/*', () => problem(404, 'Not Found', 'no such API endpoint'));
   if (deps.webDistDir) app.route('/', webAppRoutes(deps.webDistDir));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseBytes } from './util/parse-units';
 
 /**
  * The environment, parsed and validated once. Nothing else in the BFF reads process.env.
@@ -102,6 +103,39 @@ const envSchema = z.object({
         .map((h) => h.trim().toLowerCase())
         .filter(Boolean),
     ),
+  IMMICH_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: 'must be the http:// or https:// address of your Immich server',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IMMICH_API_KEY: z.string().trim().optional(),
+  IMMICH_MEDIA_PATH: z
+    .string()
+    .trim()
+    .regex(
+      /^(\/[^=]*=)?\/.*$/,
+      'must be an absolute folder, or <path in Immich>=<folder here> (e.g. /data=/mnt/immich)',
+    )
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  IMMICH_SYNC_INTERVAL_MINUTES: z.coerce
+    .number({ error: 'must be a number of minutes' })
+    .min(0, 'must be 0 (no background sync) or more')
+    .max(10_080, 'must be at most 10080 (a week)')
+    .default(15),
+  IMMICH_CACHE_MAX_BYTES: z
+    .string()
+    .default('10G')
+    .transform((v, ctx) => {
+      const bytes = parseBytes(v);
+      if (bytes === null || bytes < 64 * 1024 ** 2) {
+        ctx.addIssue({ code: 'custom', message: 'must be a size of at least 64M, e.g. 10G' });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
   LAN_TRUST_LOOPBACK: z
     .enum(['true', 'false', '1', '0', ''], { error: 'must be true or false' })
     .default('false')
@@ -161,7 +195,35 @@ export type Env = {
   allowedHosts: string[];
   /** On the LAN, let requests from this machine in without pairing (off unless asked for). */
   lanTrustLoopback: boolean;
+  /** An Immich server to show the library of (IMMICH_URL + IMMICH_API_KEY); unset = none. */
+  immich: ImmichEnv | undefined;
 };
+
+export interface ImmichEnv {
+  url: string;
+  apiKey: string;
+  /**
+   * Immich's library mounted on this machine: originals are served in place. `immichPrefix` is
+   * the path Immich's `originalPath` starts with (default /data, Immich's own upload location).
+   */
+  mount: { immichPrefix: string; localPath: string } | undefined;
+  /** Minutes between background syncs in `pnpm start` (0: only `pnpm immich:sync`). */
+  syncIntervalMinutes: number;
+  /** Largest size of the originals and previews fetched from Immich into DATA_DIR/sources. */
+  cacheMaxBytes: number;
+}
+
+/** `/mnt/immich` or `/usr/src/app/upload=/mnt/immich`. */
+function parseImmichMount(value: string | undefined, base: string) {
+  if (!value) return undefined;
+  const at = value.indexOf('=');
+  const immichPrefix = at === -1 ? '/data' : value.slice(0, at);
+  const local = at === -1 ? value : value.slice(at + 1);
+  return {
+    immichPrefix: immichPrefix.replace(/\/+$/, '') || '/',
+    localPath: path.resolve(base, local),
+  };
+}
 
 export class EnvError extends Error {
   override name = 'EnvError';
@@ -183,6 +245,10 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     );
   }
   const e = result.data;
+  if (e.IMMICH_URL && !e.IMMICH_API_KEY)
+    throw new EnvError(
+      'Invalid IMMICH_API_KEY: IMMICH_URL is set, so an API key is needed (Immich: Account Settings → API Keys; see .env.example)',
+    );
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY))
     throw new EnvError('Invalid TLS_CERT/TLS_KEY: give both, or neither (see .env.example)');
   return {
@@ -214,5 +280,14 @@ export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     allowedHosts: e.ALLOWED_HOSTS,
     lanTrustLoopback: e.LAN_TRUST_LOOPBACK,
+    immich: e.IMMICH_URL
+      ? {
+          url: e.IMMICH_URL,
+          apiKey: e.IMMICH_API_KEY as string,
+          mount: parseImmichMount(e.IMMICH_MEDIA_PATH, invocationDir(source)),
+          syncIntervalMinutes: e.IMMICH_SYNC_INTERVAL_MINUTES,
+          cacheMaxBytes: e.IMMICH_CACHE_MAX_BYTES,
+        }
+      : undefined,
   };
 }

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     ...env,
     webDistDir: WEB_DIST_DIR,
     listenHost: host,
+    startImmichSync: (env.immich?.syncIntervalMinutes ?? 0) > 0,
     ...(lan
       ? {
           lan: {

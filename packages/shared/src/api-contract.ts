@@ -24,6 +24,7 @@ import {
   queueSummarySchema,
   reprocessRequestSchema,
 } from './queue';
+import { collectionListSchema, sourcesResponseSchema } from './sources';
 import { libraryFilterQuerySchema, timelineSchema } from './timeline';
 
 type Body =
@@ -88,6 +89,27 @@ export const API_ENDPOINTS: Endpoint[] = [
     problems: [400],
   },
   {
+    method: 'get',
+    path: '/api/collections',
+    summary: 'Albums and people (from Immich) with their item counts: the gallery filters',
+    responses: { 200: { description: 'by kind, then name', body: json(collectionListSchema) } },
+    problems: [],
+  },
+  {
+    method: 'get',
+    path: '/api/sources',
+    summary: 'Where the sync with the Immich server stands (last run, counts, last error)',
+    responses: { 200: { description: 'the sources', body: json(sourcesResponseSchema) } },
+    problems: [],
+  },
+  {
+    method: 'post',
+    path: '/api/sources/immich/sync',
+    summary: 'Sync with the Immich server now (joins a run in progress)',
+    responses: { 202: { description: 'started', body: json(sourcesResponseSchema) } },
+    problems: [404],
+  },
+  {
     method: 'post',
     path: '/api/media',
     summary: 'Upload one photo or video (multipart field `file`); queued for depth',
@@ -110,7 +132,7 @@ export const API_ENDPOINTS: Endpoint[] = [
       'Remove an item: its rows, previews and depth maps, and its original when it lives in the data folder',
     params: mediaIdParamsSchema,
     responses: { 204: { description: 'deleted' } },
-    problems: [400, 404],
+    problems: [400, 404, 409],
   },
   {
     method: 'get',

@@ -11,3 +11,4 @@ export * from './openapi';
 export * from './problem';
 export * from './queue';
 export * from './timeline';
+export * from './sources';

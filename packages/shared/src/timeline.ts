@@ -10,6 +10,10 @@ export const libraryFilterQuerySchema = z.object({
   type: z.enum(MEDIA_TYPES).optional(),
   status: z.enum(PROCESSING_STATUSES).optional(),
   hasDepth: booleanQuery.optional(),
+  /** Only favourites (Immich's). */
+  favorite: booleanQuery.optional(),
+  /** Only items in this album or showing this person (GET /api/collections). */
+  collection: z.uuid({ error: 'must be a collection id from /api/collections' }).optional(),
 });
 export type LibraryFilterQuery = z.infer<typeof libraryFilterQuerySchema>;
 

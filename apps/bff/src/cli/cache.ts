@@ -1,6 +1,6 @@
 import { evictDepthMaps, verifyDepthMaps } from '../services/cache-maintenance.service';
 import { dataLayout } from '../storage/data-layout';
-import { parseBytes } from './parse-units';
+import { parseBytes } from '../util/parse-units';
 import { bar, createProgressLine } from './progress';
 import { runCli } from './run-cli';
 

@@ -1,5 +1,5 @@
 import { archiveQueue } from '../services/cache-maintenance.service';
-import { parseDuration } from './parse-units';
+import { parseDuration } from '../util/parse-units';
 import { runCli } from './run-cli';
 
 const USAGE = 'usage: pnpm queue:archive --older-than <duration, e.g. 30d>';

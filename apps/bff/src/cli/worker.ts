@@ -1,5 +1,7 @@
+import { openImmichSource } from '../immich/immich-source';
 import { createLogger } from '../logger';
 import { dataLayout } from '../storage/data-layout';
+import { FileLocator } from '../storage/file-locator';
 import { createDepthWorker } from '../worker/create-worker';
 import { runCli } from './run-cli';
 
@@ -10,17 +12,28 @@ import { runCli } from './run-cli';
  */
 await runCli(async ({ env, db }) => {
   const logger = createLogger(env.logLevel);
-  const worker = await createDepthWorker(db, dataLayout(env.dataDir), logger, {
-    concurrency: Math.max(1, env.workerConcurrency),
-    leaseSeconds: env.workerLeaseSeconds,
-    ffmpegPath: env.ffmpegPath,
-    ffprobePath: env.ffprobePath,
-    depthServiceUrl: env.depthServiceUrl,
-    depthServiceTimeoutMs: env.depthServiceTimeoutMs,
-    depthServiceProtocol: env.depthServiceProtocol,
-    depthModelPath: env.depthModelPath,
-    depthExecutionProvider: env.depthExecutionProvider,
-  });
+  // Items from Immich whose originals are not on this machine are fetched from there.
+  const immich = env.immich
+    ? await openImmichSource(db, env.dataDir, logger, env.immich)
+    : undefined;
+  const files = new FileLocator(db, env.dataDir, logger, immich?.files);
+  const worker = await createDepthWorker(
+    db,
+    dataLayout(env.dataDir),
+    logger,
+    {
+      concurrency: Math.max(1, env.workerConcurrency),
+      leaseSeconds: env.workerLeaseSeconds,
+      ffmpegPath: env.ffmpegPath,
+      ffprobePath: env.ffprobePath,
+      depthServiceUrl: env.depthServiceUrl,
+      depthServiceTimeoutMs: env.depthServiceTimeoutMs,
+      depthServiceProtocol: env.depthServiceProtocol,
+      depthModelPath: env.depthModelPath,
+      depthExecutionProvider: env.depthExecutionProvider,
+    },
+    files,
+  );
   const { runner, estimator } = worker;
   await runner.start();
   logger.info('worker started', {

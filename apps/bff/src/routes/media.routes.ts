@@ -64,17 +64,26 @@ export function mediaRoutes(deps: AppDeps) {
     .on(['GET', 'HEAD'], '/:id/preview', async (c) => {
       const id = idOf(c.req.param('id'));
       const { size } = parseInput(previewQuerySchema, c.req.query());
-      const { file: original, row } = await files.original(id);
-      const preview = await deps.previews.get(
-        {
-          id,
-          mediaType: row.media_type,
-          mimeType: row.mime_type,
-          file: original,
-          durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-        },
-        size,
-      );
+      const described = await files.describe(id);
+      const made = await deps.previews.existing(id, size);
+      // An Immich item not on this machine: made from Immich's preview, not its whole original.
+      const {
+        file: picture,
+        row,
+        still,
+      } = made ? { file: made, row: described, still: false } : await files.pictureSource(id);
+      const preview =
+        made ??
+        (await deps.previews.get(
+          {
+            id,
+            mediaType: still ? 'photo' : row.media_type,
+            mimeType: still ? 'image/jpeg' : row.mime_type,
+            file: picture,
+            durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
+          },
+          size,
+        ));
       return sendFile(c.req.raw, preview, {
         contentType: 'image/jpeg',
         etag: `${row.checksum ?? id}-${size}`,

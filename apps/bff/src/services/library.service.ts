@@ -16,15 +16,18 @@ import {
 import type { Database, Queryable } from '../db/database';
 import type { MediaStatusRow } from '../db/queries/events.queries';
 import {
+  countLibraryByMonth,
   countStatusByMonth,
   deleteMediaItem,
+  findItemSource,
   findMediaDetail,
   type LibraryRow,
+  type LibraryFilter,
   listLibraryPage,
   type MediaDetailRow,
   readMonthCounts,
 } from '../db/queries/library.queries';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { type DataLayout, isInside } from '../storage/data-layout';
 import { decodeCursor, encodeCursor } from './cursor';
 
@@ -38,11 +41,7 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
     : query.before
       ? { sortAt: new Date(query.before), id: NIL_UUID }
       : null;
-  const rows = await listLibraryPage(db, query.limit + 1, start, {
-    mediaType: query.type,
-    status: query.status,
-    hasDepth: query.hasDepth,
-  });
+  const rows = await listLibraryPage(db, query.limit + 1, start, libraryFilter(query));
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -54,16 +53,30 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
   };
 }
 
+function libraryFilter(query: LibraryFilterQuery): LibraryFilter {
+  return {
+    mediaType: query.type,
+    status: query.status,
+    hasDepth: query.hasDepth,
+    favorite: query.favorite,
+    collection: query.collection,
+  };
+}
+
 /**
  * How many items each month holds under the gallery's filters, newest month first: from the
  * maintained month counts, except under a status filter (a job's status changes too often to be
- * worth counting ahead), which is counted from the jobs with that status.
+ * worth counting ahead), which is counted from the jobs with that status, and for favourites, an
+ * album or a person (counted from the items, smaller sets).
  */
 export async function getTimeline(db: Queryable, query: LibraryFilterQuery): Promise<Timeline> {
   const filter = { mediaType: query.type, hasDepth: query.hasDepth };
-  const rows = query.status
-    ? await countStatusByMonth(db, query.status, filter)
-    : await readMonthCounts(db, filter);
+  const rows =
+    query.favorite !== undefined || query.collection
+      ? await countLibraryByMonth(db, libraryFilter(query))
+      : query.status
+        ? await countStatusByMonth(db, query.status, filter)
+        : await readMonthCounts(db, filter);
   const months = rows.map((r) => ({ month: r.month, count: Number(r.count) }));
   return { total: months.reduce((sum, m) => sum + m.count, 0), months };
 }
@@ -85,11 +98,29 @@ export async function deleteMedia(
   id: string,
 ): Promise<{ originalRemoved: boolean }> {
   const files = await deleteMediaItem(db, id);
-  if (!files) throw new NotFoundError('no media item with this id');
-  const removals = PREVIEW_SIZES.map((size) => layout.previewFile(id, size));
-  if (files.depthMap && isInside(files.depthMap, layout.dataDir)) removals.push(files.depthMap);
-  const originalRemoved = isInside(files.original, layout.dataDir);
-  if (originalRemoved) removals.push(files.original);
+  if (!files) {
+    const source = await findItemSource(db, id);
+    if (source?.kind === 'immich')
+      throw new ConflictError(
+        `this item comes from Immich at ${source.location}; ImmichVR never changes your Immich library: delete or archive it there and it leaves at the next sync`,
+      );
+    throw new NotFoundError('no media item with this id');
+  }
+  return removeItemFiles(layout, { id, original: files.original, depthMap: files.depthMap });
+}
+
+/**
+ * The files of an item whose row is gone: its previews and depth map, and its original only when
+ * that is the app's own copy inside DATA_DIR (an upload, a file fetched from Immich).
+ */
+export async function removeItemFiles(
+  layout: DataLayout,
+  item: { id: string; original: string; depthMap: string | null },
+): Promise<{ originalRemoved: boolean }> {
+  const removals = PREVIEW_SIZES.map((size) => layout.previewFile(item.id, size));
+  if (item.depthMap && isInside(item.depthMap, layout.dataDir)) removals.push(item.depthMap);
+  const originalRemoved = isInside(item.original, layout.dataDir);
+  if (originalRemoved) removals.push(item.original);
   await Promise.all(removals.map((file) => rm(file, { force: true })));
   return { originalRemoved };
 }

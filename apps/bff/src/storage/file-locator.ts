@@ -86,6 +86,11 @@ export class FileLocator {
     return { ...(await this.original(id)), still: false };
   }
 
+  /** The item's file facts (type, checksum, source) without touching its file. */
+  describe(id: string): Promise<MediaSourceRow> {
+    return this.row(id);
+  }
+
   private async row(id: string): Promise<MediaSourceRow> {
     let row = this.rows.get(id) ?? null;
     if (!row) {

@@ -47,6 +47,12 @@ export class PreviewCache {
   }
 
   /** The cached preview file, generating it first when needed. */
+  /** The preview when it was made before (nothing read or fetched for it). */
+  async existing(id: string, size: PreviewSize): Promise<string | null> {
+    const target = this.layout.previewFile(id, size);
+    return (await isFile(target)) ? target : null;
+  }
+
   async get(source: PreviewSource, size: PreviewSize): Promise<string> {
     const target = this.layout.previewFile(source.id, size);
     if (await isFile(target)) return target;

@@ -32,7 +32,9 @@ export function depthJobHandler(deps: DepthJobDeps): JobHandler {
       // Nothing to do: the exact depth is already there.
       return { discard: async () => {} };
     }
-    const { file } = await deps.files.original(source.id);
+    // An Immich item whose original is elsewhere: its preview (1440 px, far above the 518 px the
+    // estimator sees) instead of fetching the whole original.
+    const { file } = await deps.files.pictureSource(source.id);
     const estimator = deps.estimators.current;
     const made = await makeDepthMap({ file, mimeType: source.mime_type }, estimator, {
       tmpDir: deps.layout.tmp,

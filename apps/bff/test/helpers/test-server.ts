@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../../src/app';
 import { type AppDeps, createAppDeps } from '../../src/app-deps';
+import type { ImmichEnv } from '../../src/env';
 import { createLogger } from '../../src/logger';
 import { startServer } from '../../src/node-server';
 import { createDepthWorker } from '../../src/worker/create-worker';
@@ -34,6 +35,9 @@ export async function startTestServer(
     worker?: boolean;
     /** The model the app offers to fetch (a stand-in host), and how often the worker looks for it. */
     depthModel?: { url: string; sha256: string; modelCheckMs?: number };
+    /** An Immich server to sync (the stand-in's URL and key); the test runs the syncs. */
+    immich?: ImmichEnv;
+    immichTimeoutMs?: number;
     /** Use this (existing) folder as DATA_DIR instead of a new temporary one. */
     dataDir?: string;
     /** LAN mode: pairing required (loopback not trusted, so this test's requests count as LAN). */
@@ -55,6 +59,8 @@ export async function startTestServer(
     previewConcurrency: options.previewConcurrency ?? 2,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     ...(options.webDistDir ? { webDistDir: options.webDistDir } : {}),
+    ...(options.immich ? { immich: options.immich } : {}),
+    ...(options.immichTimeoutMs ? { immichTimeoutMs: options.immichTimeoutMs } : {}),
     ...(options.depthModel
       ? { depthModelUrl: options.depthModel.url, depthModelSha256: options.depthModel.sha256 }
       : {}),

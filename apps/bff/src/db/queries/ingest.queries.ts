@@ -96,6 +96,15 @@ export async function upsertSourceItems(
        duration_seconds = EXCLUDED.duration_seconds, frame_rate = EXCLUDED.frame_rate,
        checksum = EXCLUDED.checksum, captured_at = EXCLUDED.captured_at,
        is_favorite = EXCLUDED.is_favorite
+     -- An unchanged item is not written (no trigger, no event): a sync that re-reads is cheap.
+     WHERE (media_items.original_filename, media_items.media_type, media_items.file_path,
+            media_items.file_size, media_items.mime_type, media_items.width, media_items.height,
+            media_items.duration_seconds, media_items.checksum, media_items.captured_at,
+            media_items.is_favorite)
+       IS DISTINCT FROM (EXCLUDED.original_filename, EXCLUDED.media_type, EXCLUDED.file_path,
+            EXCLUDED.file_size, EXCLUDED.mime_type, EXCLUDED.width, EXCLUDED.height,
+            EXCLUDED.duration_seconds, EXCLUDED.checksum, EXCLUDED.captured_at,
+            EXCLUDED.is_favorite)
      RETURNING id, external_id, (xmax = 0) AS inserted`,
     columnArrays(items),
   );

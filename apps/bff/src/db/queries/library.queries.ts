@@ -61,7 +61,17 @@ export interface LibraryFilter {
   mediaType?: MediaType | undefined;
   status?: ProcessingStatus | undefined;
   hasDepth?: boolean | undefined;
+  favorite?: boolean | undefined;
+  /** An album or person (media_collections.id). */
+  collection?: string | undefined;
 }
+
+/** The favourite and collection conditions, on a query whose item id is `media_id`. */
+const MEMBERSHIP_FILTERS = (favorite: string, collection: string) => `
+       AND (${favorite}::boolean IS NULL OR EXISTS (SELECT 1 FROM media_items fi
+         WHERE fi.id = media_id AND fi.is_favorite = ${favorite}::boolean))
+       AND (${collection}::uuid IS NULL OR EXISTS (SELECT 1 FROM media_collection_items ci
+         WHERE ci.media_item_id = media_id AND ci.collection_id = ${collection}::uuid))`;
 
 /** A page of the library, newest first, continuing after `after` (keyset: stable under inserts). */
 export async function listLibraryPage(
@@ -77,6 +87,7 @@ export async function listLibraryPage(
        AND ($4::media_type IS NULL OR media_type = $4::media_type)
        AND ($5::processing_status IS NULL OR processing_status = $5::processing_status)
        AND ($6::boolean IS NULL OR (depth_map_id IS NOT NULL) = $6::boolean)
+       ${MEMBERSHIP_FILTERS('$7', '$8')}
      ORDER BY sort_at DESC, media_id DESC
      LIMIT $1`,
     [
@@ -86,6 +97,8 @@ export async function listLibraryPage(
       filter.mediaType ?? null,
       filter.status ?? null,
       filter.hasDepth ?? null,
+      filter.favorite ?? null,
+      filter.collection ?? null,
     ],
     { prepareAs: 'list_library_page' },
   );
@@ -145,7 +158,10 @@ export async function countStatusByMonth(
   return rows;
 }
 
-/** Items per calendar month (UTC) under a filter, newest month first, counted now from the view. */
+/**
+ * Items per calendar month (UTC) under a filter, newest month first, counted now from the view:
+ * for favourites, an album or a person (subsets no trigger keeps counts of).
+ */
 export async function countLibraryByMonth(
   db: Queryable,
   filter: LibraryFilter = {},
@@ -157,9 +173,16 @@ export async function countLibraryByMonth(
      WHERE ($1::media_type IS NULL OR media_type = $1::media_type)
        AND ($2::processing_status IS NULL OR processing_status = $2::processing_status)
        AND ($3::boolean IS NULL OR (depth_map_id IS NOT NULL) = $3::boolean)
+       ${MEMBERSHIP_FILTERS('$4', '$5')}
      GROUP BY 1
      ORDER BY 1 DESC`,
-    [filter.mediaType ?? null, filter.status ?? null, filter.hasDepth ?? null],
+    [
+      filter.mediaType ?? null,
+      filter.status ?? null,
+      filter.hasDepth ?? null,
+      filter.favorite ?? null,
+      filter.collection ?? null,
+    ],
     { prepareAs: 'count_library_by_month' },
   );
   return rows;
@@ -250,6 +273,21 @@ export interface DeletedMediaFiles {
 }
 
 /** Deletes an item (its queue rows and depth map cascade); returns the files it pointed at. */
+/** Which source an item comes from (null when it has none, undefined when there is no item). */
+export async function findItemSource(
+  db: Queryable,
+  id: string,
+): Promise<{ kind: string; location: string } | null | undefined> {
+  const { rows } = await db.query<{ kind: string | null; location: string | null }>(
+    `SELECT s.kind, s.location FROM media_items m LEFT JOIN media_sources s ON s.id = m.source_id
+     WHERE m.id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return row.kind ? { kind: row.kind, location: row.location as string } : null;
+}
+
 export async function deleteMediaItem(
   db: Queryable,
   id: string,
@@ -257,6 +295,9 @@ export async function deleteMediaItem(
   const { rows } = await db.query<{ original: string; depth_map: string | null }>(
     `WITH depth AS (SELECT file_path FROM depth_map_cache WHERE media_item_id = $1)
      DELETE FROM media_items WHERE id = $1
+       -- Immich's items are Immich's: removed there, they leave at the next sync.
+       AND NOT EXISTS (SELECT 1 FROM media_sources s
+         WHERE s.id = media_items.source_id AND s.kind = 'immich')
      RETURNING file_path AS original, (SELECT file_path FROM depth) AS depth_map`,
     [id],
   );

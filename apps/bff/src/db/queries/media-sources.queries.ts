@@ -107,15 +107,15 @@ export async function countSourceItems(db: Queryable, sourceId: string): Promise
 
 /**
  * Removes a source's items by external id (their queue rows, depth maps and collection entries
- * cascade); returns the removed items' depth map files, for the caller to delete after commit.
+ * cascade); returns what was removed, for the caller to delete its files after commit.
  */
 export async function removeSourceItems(
   db: Queryable,
   sourceId: string,
   externalIds: string[],
-): Promise<{ removed: number; depthFiles: string[]; originals: string[] }> {
-  if (externalIds.length === 0) return { removed: 0, depthFiles: [], originals: [] };
-  const { rows } = await db.query<{ file_path: string; depth_file: string | null }>(
+): Promise<RemovedItem[]> {
+  if (externalIds.length === 0) return [];
+  const { rows } = await db.query<RemovedItem>(
     `WITH gone AS (
        SELECT m.id, m.file_path, d.file_path AS depth_file FROM media_items m
        LEFT JOIN depth_map_cache d ON d.media_item_id = m.id
@@ -123,14 +123,16 @@ export async function removeSourceItems(
      ), deleted AS (
        DELETE FROM media_items m USING gone WHERE m.id = gone.id RETURNING m.id
      )
-     SELECT gone.file_path, gone.depth_file FROM gone JOIN deleted ON deleted.id = gone.id`,
+     SELECT gone.id, gone.file_path, gone.depth_file FROM gone JOIN deleted ON deleted.id = gone.id`,
     [sourceId, externalIds],
   );
-  return {
-    removed: rows.length,
-    depthFiles: rows.flatMap((r) => (r.depth_file ? [r.depth_file] : [])),
-    originals: rows.map((r) => r.file_path),
-  };
+  return rows;
+}
+
+export interface RemovedItem {
+  id: string;
+  file_path: string;
+  depth_file: string | null;
 }
 
 /** Folders originals may be served from: imported folders and mounted Immich libraries. */

@@ -1,0 +1,344 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AssetTypeEnum, AssetVisibility } from '@immich/sdk';
+import type { MediaPage, SourcesResponse, Timeline } from '@immichvr/shared';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findMediaSource } from '../src/db/queries/media-sources.queries';
+import { ImmichAuthError, ImmichUnavailableError } from '../src/immich/immich-client';
+import { openImmichSource } from '../src/immich/immich-source';
+import { createLogger } from '../src/logger';
+import { type SyncSummary, syncImmich } from '../src/services/immich-sync.service';
+import { ImmichStandIn } from './helpers/immich-stand-in';
+import { writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
+import { ENGINES } from './helpers/test-database';
+import { startTestServer, type TestServer } from './helpers/test-server';
+
+let fixtures: string;
+let photo: { original: string; preview: string };
+let clip: { original: string; preview: string };
+
+beforeAll(async () => {
+  fixtures = await mkdtemp(path.join(os.tmpdir(), 'immich-fixtures-'));
+  photo = {
+    original: path.join(fixtures, 'photo.jpg'),
+    preview: path.join(fixtures, 'preview.jpg'),
+  };
+  clip = { original: path.join(fixtures, 'clip.mp4'), preview: path.join(fixtures, 'preview.jpg') };
+  await writeTestJpeg(photo.original, { width: 640, height: 480, seed: 1 });
+  await writeTestJpeg(photo.preview, { width: 320, height: 240, seed: 2 });
+  await writeTestVideo(clip.original);
+});
+afterAll(async () => rm(fixtures, { recursive: true, force: true }));
+
+describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) => {
+  let immich: ImmichStandIn;
+  let server: TestServer | undefined;
+  let mounted: string | undefined;
+
+  const start = async (
+    options: { mount?: string; timeoutMs?: number; cacheMaxBytes?: number } = {},
+  ) => {
+    await server?.close();
+    server = undefined;
+    mounted = options.mount;
+    server = await startTestServer(engine, {
+      immich: {
+        url: immich.url,
+        apiKey: immich.apiKey,
+        mount: options.mount ? { immichPrefix: '/data', localPath: options.mount } : undefined,
+        syncIntervalMinutes: 0,
+        cacheMaxBytes: options.cacheMaxBytes ?? 64 * 1024 ** 2,
+      },
+      ...(options.timeoutMs ? { immichTimeoutMs: options.timeoutMs } : {}),
+    });
+  };
+
+  /** One sync as `pnpm immich:sync` runs it (the source row read fresh, its state included). */
+  const sync = async (options: { apiKey?: string; full?: boolean; timeoutMs?: number } = {}) => {
+    const opened = await openImmichSource(srv().t.db, srv().dataDir, createLogger('silent'), {
+      url: immich.url,
+      apiKey: options.apiKey ?? immich.apiKey,
+      mount: mounted ? { immichPrefix: '/data', localPath: mounted } : undefined,
+      syncIntervalMinutes: 0,
+      cacheMaxBytes: 64 * 1024 ** 2,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    return syncImmich(
+      { ...opened, db: srv().t.db, layout: srv().deps.layout },
+      { pageSize: 2, ...(options.full ? { full: true } : {}) },
+    );
+  };
+
+  const srv = () => {
+    if (!server) throw new Error('no server');
+    return server;
+  };
+
+  const gallery = async (query = '') => {
+    const response = await srv().get(`/api/media?limit=100${query}`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as MediaPage).items;
+  };
+
+  beforeEach(async () => {
+    immich = new ImmichStandIn();
+    await immich.start();
+    await start();
+  });
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    await immich.close();
+  });
+
+  const counts = (s: SyncSummary) => ({
+    added: s.added,
+    updated: s.updated,
+    removed: s.removed,
+    skipped: s.skipped,
+  });
+
+  it('adds the timeline’s photos and videos with Immich’s metadata, skips what the gallery does not show, queues depth', async () => {
+    const photos = Array.from({ length: 4 }, () => immich.addAsset({ files: photo }));
+    const video = immich.addAsset({
+      type: AssetTypeEnum.Video,
+      duration: 12_500,
+      width: 1920,
+      height: 1080,
+      files: clip,
+    });
+    immich.addAsset({ type: AssetTypeEnum.Audio, originalFileName: 'memo.m4a' });
+    immich.addAsset({ visibility: AssetVisibility.Hidden, type: AssetTypeEnum.Video });
+    immich.addAsset({ visibility: AssetVisibility.Archive });
+    immich.addAsset({ isTrashed: true });
+
+    const summary = await sync();
+    // The live photo's motion part never comes out of a search (Immich hides it), audio does.
+    expect(counts(summary)).toEqual({ added: 5, updated: 0, removed: 0, skipped: 1 });
+    expect(summary.full).toBe(true);
+    expect(summary.skippedAssets.map((s) => s.reason)).toEqual(['audio assets are not shown']);
+
+    const items = await gallery();
+    expect(items.map((i) => i.id)).toHaveLength(5);
+    const shown = items.find((i) => i.mediaType === 'video');
+    expect(shown).toMatchObject({
+      width: 1920,
+      height: 1080,
+      capturedAt: video.exifInfo?.dateTimeOriginal,
+    });
+    const detail = await (await srv().get(`/api/media/${shown?.id}`)).json();
+    expect(detail).toMatchObject({ mimeType: 'video/mp4', durationSeconds: 12.5 });
+    const first = photos[0];
+    expect(items.find((i) => i.originalFilename === first?.originalFileName)).toBeTruthy();
+
+    const { rows } = await srv().t.db.query<{ n: string; priority: number }>(
+      `SELECT count(*)::text AS n, min(priority) AS priority FROM processing_queue`,
+    );
+    expect(rows[0]).toEqual({ n: '5', priority: 7 });
+    // Pages of 2: every search asked for EXIF, people and the trash, and nothing was written.
+    const searches = immich.requests.filter((r) => r.path === '/api/search/metadata');
+    expect(searches).toHaveLength(4);
+    expect(searches[0]?.body).toMatchObject({
+      withExif: true,
+      withPeople: true,
+      withDeleted: true,
+      page: 1,
+      size: 2,
+    });
+    expect(
+      immich.requests.every((r) => r.method === 'GET' || r.path.startsWith('/api/search/')),
+    ).toBe(true);
+  });
+
+  it('on the next sync asks only for changes: a trashed, a deleted, a favourited and a new asset', async () => {
+    const [a, b, c, d] = Array.from({ length: 4 }, () => immich.addAsset({ files: photo }));
+    await sync();
+    const before = await gallery();
+    const idOf = (externalId: string | undefined) =>
+      before.find(
+        (i) => i.originalFilename === immich.assets.get(externalId ?? '')?.originalFileName,
+      )?.id;
+    const trashedId = idOf(a?.id);
+    await srv().t.db.query(`UPDATE processing_queue SET status = 'completed'`);
+
+    immich.trash(a?.id as string);
+    immich.deleteForGood(b?.id as string);
+    immich.update(c?.id as string, { isFavorite: true });
+    const added = immich.addAsset({ files: photo });
+    const cursor = (
+      (await findMediaSource(srv().t.db, 'immich', `${immich.url}/api`))?.syncState as {
+        cursor: string;
+      }
+    ).cursor;
+    immich.requests.length = 0;
+
+    const summary = await sync();
+    expect(counts(summary)).toEqual({ added: 1, updated: 1, removed: 2, skipped: 0 });
+    const first = immich.requests.find((r) => r.path === '/api/search/metadata');
+    expect(first?.body).toMatchObject({ updatedAfter: cursor });
+    // The hard delete left no trace in a search: the counts differed, so every asset was listed.
+    expect(summary.full).toBe(true);
+
+    const after = await gallery();
+    expect(after.map((i) => i.originalFilename).sort()).toEqual(
+      [c, d, added].map((x) => x?.originalFileName).sort(),
+    );
+    expect((await srv().get(`/api/media/${trashedId}`)).status).toBe(404);
+    const favourites = await gallery('&favorite=true');
+    expect(favourites.map((i) => i.originalFilename)).toEqual([c?.originalFileName]);
+
+    // Nothing changed since: one page (the boundary asset), no full listing, nothing written.
+    immich.requests.length = 0;
+    const quiet = await sync();
+    expect(counts(quiet)).toEqual({ added: 0, updated: 0, removed: 0, skipped: 0 });
+    expect(quiet.full).toBe(false);
+    expect(immich.searchPages()).toBe(1);
+  });
+
+  it('offers albums, favourites and people as gallery filters, on the timeline too', async () => {
+    const [a, b, c] = Array.from({ length: 3 }, () => immich.addAsset({ files: photo }));
+    const ada = immich.addPerson('Ada');
+    immich.addPerson('Hidden Person', true);
+    immich.addPerson('');
+    immich.setPeople(a?.id as string, [ada]);
+    immich.setPeople(c?.id as string, [ada]);
+    const trip = immich.addAlbum('Trip to Lisbon', [a?.id as string, b?.id as string]);
+    immich.update(b?.id as string, { isFavorite: true });
+    await sync();
+
+    const collections = (await (await srv().get('/api/collections')).json()) as {
+      items: Array<{ id: string; kind: string; name: string; itemCount: number }>;
+    };
+    expect(
+      collections.items.map(({ kind, name, itemCount }) => ({ kind, name, itemCount })),
+    ).toEqual([
+      { kind: 'album', name: 'Trip to Lisbon', itemCount: 2 },
+      { kind: 'person', name: 'Ada', itemCount: 2 },
+    ]);
+    const names = (items: Array<{ originalFilename: string }>) =>
+      items.map((i) => i.originalFilename).sort();
+    const album = collections.items[0]?.id;
+    const person = collections.items[1]?.id;
+    expect(names(await gallery(`&collection=${album}`))).toEqual(
+      names([a, b].map((x) => ({ originalFilename: x?.originalFileName as string }))),
+    );
+    expect(names(await gallery(`&collection=${person}`))).toEqual(
+      names([a, c].map((x) => ({ originalFilename: x?.originalFileName as string }))),
+    );
+    expect(names(await gallery('&favorite=true'))).toEqual([b?.originalFileName]);
+    const timeline = (await (
+      await srv().get(`/api/timeline?collection=${album}`)
+    ).json()) as Timeline;
+    expect(timeline.total).toBe(2);
+    expect((await srv().get('/api/media?collection=nope')).status).toBe(400);
+
+    // Album changes are read again; people's tags follow the asset.
+    immich.addToAlbum(trip.id, [c?.id as string]);
+    immich.setPeople(a?.id as string, []);
+    await sync();
+    expect(await gallery(`&collection=${album}`)).toHaveLength(3);
+    expect(names(await gallery(`&collection=${person}`))).toEqual([c?.originalFileName]);
+  });
+
+  it('serves originals fetched on demand into a bounded cache, previews and depth from Immich’s preview', async () => {
+    const asset = immich.addAsset({ files: photo });
+    await sync();
+    const [item] = await gallery();
+    immich.requests.length = 0;
+
+    const preview = await srv().get(`/api/media/${item?.id}/preview?size=256`);
+    expect(preview.status).toBe(200);
+    expect(immich.requests.map((r) => r.path)).toEqual([`/api/assets/${asset.id}/thumbnail`]);
+
+    const original = await srv().get(`/api/media/${item?.id}/original`);
+    expect(original.status).toBe(200);
+    expect(Buffer.from(await original.arrayBuffer())).toEqual(await readFile(photo.original));
+    const again = await srv().get(`/api/media/${item?.id}/original`, {
+      headers: { range: 'bytes=0-9' },
+    });
+    expect(again.status).toBe(206);
+    expect(immich.requests.filter((r) => r.path.endsWith('/original'))).toHaveLength(1);
+
+    // Deleting it here is refused: Immich's library is Immich's.
+    const deleted = await srv().get(`/api/media/${item?.id}`, { method: 'DELETE' });
+    expect(deleted.status).toBe(409);
+    expect(((await deleted.json()) as { detail: string }).detail).toMatch(
+      /never changes your Immich library/,
+    );
+  });
+
+  it('serves originals in place from a mounted library without asking Immich', async () => {
+    const mount = await mkdtemp(path.join(os.tmpdir(), 'immich-mount-'));
+    try {
+      const relative = 'library/admin/2024/mounted.jpg';
+      await writeTestJpeg(path.join(mount, relative), { width: 64, height: 48 });
+      immich.addAsset({ originalPath: `/data/${relative}`, originalFileName: 'mounted.jpg' });
+      immich.addAsset({
+        originalPath: '/data/../../etc/passwd',
+        originalFileName: 'escape.jpg',
+        files: photo,
+      });
+      await start({ mount });
+      await sync();
+      const items = await gallery();
+      immich.requests.length = 0;
+      const mounted = items.find((i) => i.originalFilename === 'mounted.jpg');
+      const response = await srv().get(`/api/media/${mounted?.id}/original`);
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await response.arrayBuffer())).toEqual(
+        await readFile(path.join(mount, relative)),
+      );
+      expect(immich.requests).toEqual([]);
+      // A path climbing out of the mount is not followed: that one is fetched from Immich.
+      const escape = items.find((i) => i.originalFilename === 'escape.jpg');
+      expect((await srv().get(`/api/media/${escape?.id}/original`)).status).toBe(200);
+      expect(immich.requests.map((r) => r.path)).toEqual([expect.stringMatching(/\/original$/)]);
+    } finally {
+      await rm(mount, { recursive: true, force: true });
+    }
+  });
+
+  it('says once that the key was refused, and retries nothing', async () => {
+    immich.addAsset();
+    await expect(sync({ apiKey: 'wrong' })).rejects.toThrow(ImmichAuthError);
+    await expect(sync({ apiKey: 'wrong' })).rejects.toThrow(
+      /refused the API key \(HTTP 401: Invalid API key\)\. Create a key in Immich/,
+    );
+    expect(immich.requests).toHaveLength(2);
+    const status = (await (await srv().get('/api/sources')).json()) as SourcesResponse;
+    expect(status.immich?.lastError?.message).toMatch(/refused the API key/);
+    expect(await gallery()).toEqual([]);
+  });
+
+  it('keeps the gallery and loses nothing when Immich fails half-way (500), then resumes without duplicates', async () => {
+    for (let k = 0; k < 6; k++) immich.addAsset({ files: photo });
+    await sync();
+    for (let k = 0; k < 5; k++) immich.addAsset({ files: photo });
+    immich.deleteForGood([...immich.assets.keys()][0] as string);
+    // The third search page fails: two pages of changes were applied, nothing was removed.
+    immich.fault = { status: 500, count: 1, path: /search/, skip: 2 };
+    immich.requests.length = 0;
+    await expect(sync()).rejects.toThrow(ImmichUnavailableError);
+    expect(await gallery()).toHaveLength(6 + 4);
+    const status = (await (await srv().get('/api/sources')).json()) as SourcesResponse;
+    expect(status.immich?.lastError?.message).toMatch(/HTTP 500/);
+
+    const resumed = await sync();
+    expect(resumed.resumed).toBe(true);
+    const items = await gallery();
+    expect(items).toHaveLength(10);
+    expect(new Set(items.map((i) => i.originalFilename)).size).toBe(10);
+    const after = (await (await srv().get('/api/sources')).json()) as SourcesResponse;
+    expect(after.immich?.lastError).toBeNull();
+    expect(after.immich?.lastRun).toMatchObject({ removed: 1 });
+  });
+
+  it('gives up on a server that does not answer in time, saying so, and the gallery keeps working', async () => {
+    immich.addAsset();
+    await sync();
+    immich.delayMs = 500;
+    await expect(sync({ timeoutMs: 150 })).rejects.toThrow(/did not answer .* within 0\.15 s/);
+    expect(await gallery()).toHaveLength(1);
+  });
+});
