@@ -2,12 +2,15 @@ import type { MediaItem } from '@immichvr/shared';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { apiGallerySource } from './api/gallery-source';
 import { preloadMedia } from './api/media-loads';
+import { useLibrarySources } from './api/use-library-sources';
 import { useMediaEvents } from './api/use-media-events';
 import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from './lib/gallery/gallery-filter';
 import { GalleryStore } from './lib/gallery/gallery-store';
 import { useGalleryVersion } from './lib/gallery/use-gallery-store';
 import { DepthModelBanner } from './ui/depth-model-banner';
 import { GalleryView } from './ui/gallery-view';
+import { ImmichStatus } from './ui/immich-status';
+import { LibraryFilters } from './ui/library-filters';
 import { SettingsDialog } from './ui/settings-dialog';
 import { useVrSupport, VrButton } from './ui/vr-entry';
 import { getXrStoreLazy } from './xr/xr-store-lazy';
@@ -30,6 +33,7 @@ export function App() {
   const [presenting, setPresenting] = useState(false);
   const [vrReady, setVrReady] = useState(false);
   const support = useVrSupport();
+  const sources = useLibrarySources();
   const markVrReady = useCallback(() => setVrReady(true), []);
 
   useEffect(() => {
@@ -96,6 +100,13 @@ export function App() {
               {FILTER_LABELS[f]}
             </button>
           ))}
+          {(sources.immich || sources.collections.length > 0) && (
+            <LibraryFilters
+              filter={gallery.filter}
+              collections={sources.collections}
+              onFilter={setFilter}
+            />
+          )}
         </nav>
         <div className="header-actions">
           <VrButton
@@ -113,6 +124,7 @@ export function App() {
           </button>
         </div>
       </header>
+      {sources.immich && <ImmichStatus immich={sources.immich} />}
       <DepthModelBanner />
       {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
       {presenting && (

@@ -25,7 +25,7 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson<S extends z.ZodType>(
+export async function getJson<S extends z.ZodType>(
   url: string,
   schema: S,
   init?: RequestInit,

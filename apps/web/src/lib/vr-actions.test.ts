@@ -15,6 +15,9 @@ describe('VR panel actions', () => {
       { kind: 'scrub', to: '2026-09' },
       { kind: 'side-panel', panel: 'help' },
       { kind: 'side-panel', panel: 'settings' },
+      { kind: 'side-panel', panel: 'library' },
+      { kind: 'filter', filter: 'favorites' },
+      { kind: 'filter', filter: 'collection:0b0f0c1e-4a5d-4c6e-8f70-1a2b3c4d5e6f' },
       { kind: 'close-side-panel' },
       ...XR_SETTING_CHOICES.frameRate.map(
         (value) => ({ kind: 'setting', key: 'frameRate', value }) as const,

@@ -15,7 +15,7 @@ export type VrAction =
   | { kind: 'month'; direction: -1 | 1 }
   /** Jump to a month (YYYY-MM), the newest or the oldest. */
   | { kind: 'scrub'; to: string | 'first' | 'last' }
-  | { kind: 'side-panel'; panel: 'help' | 'settings' }
+  | { kind: 'side-panel'; panel: 'help' | 'settings' | 'library' }
   | { kind: 'close-side-panel' }
   | SettingChoice
   | { kind: 'exit-vr' }

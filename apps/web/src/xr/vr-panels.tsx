@@ -1,10 +1,20 @@
-import { type DepthModelStatus, describeDepthModel, type MediaDetail } from '@immichvr/shared';
+import {
+  type Collection,
+  type DepthModelStatus,
+  describeDepthModel,
+  type MediaDetail,
+} from '@immichvr/shared';
 import { useCallback, useSyncExternalStore } from 'react';
 import { describeReprocess, isActive, type ReprocessState } from '../api/use-reprocess';
 import { CONTROL_MAP } from '../lib/control-map';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { formatBytes, formatDateTime, monthTitle } from '../lib/gallery/format';
-import { FILTER_LABELS, GALLERY_FILTERS, type GalleryFilter } from '../lib/gallery/gallery-filter';
+import {
+  collectionFilter,
+  FILTER_LABELS,
+  GALLERY_FILTERS,
+  type GalleryFilter,
+} from '../lib/gallery/gallery-filter';
 import { statusLook } from '../lib/status-look';
 import {
   formatVideoTime,
@@ -17,16 +27,20 @@ import { CanvasPanel } from './ui/canvas-panel';
 import { PANEL_COLORS, type PanelPainter } from './ui/panel-painter';
 import { VR_LAYOUT } from './vr-layout';
 
-export type SidePanel = 'help' | 'settings' | null;
+export type SidePanel = 'help' | 'settings' | 'library' | null;
 
 /** Under the wall: filters, scrolling and month jumps, help, settings, exit. */
 export function GalleryToolbar(props: {
   filter: GalleryFilter;
   month: string | undefined;
   side: SidePanel;
+  /** An Immich library is there: favourites, albums and people (the library panel). */
+  hasLibraryFilters: boolean;
+  /** The name of an Immich filter in use (shown on its button). */
+  libraryFilterLabel: string | null;
   onPress: (action: VrAction) => void;
 }) {
-  const { filter, month, side } = props;
+  const { filter, month, side, hasLibraryFilters, libraryFilterLabel } = props;
   const paint = useCallback(
     (p: PanelPainter) => {
       for (const [i, f] of GALLERY_FILTERS.entries())
@@ -50,9 +64,20 @@ export function GalleryToolbar(props: {
         active: side === 'settings',
         size: 36,
       });
-      p.button({ kind: 'exit-vr' }, 'Exit VR', 24, 240, 1352, 76);
+      if (hasLibraryFilters) {
+        p.button(
+          { kind: 'side-panel', panel: 'library' },
+          libraryFilterLabel ? `★ ${libraryFilterLabel}` : 'Favourites, albums, people',
+          24,
+          240,
+          820,
+          76,
+          { active: side === 'library' || libraryFilterLabel !== null },
+        );
+        p.button({ kind: 'exit-vr' }, 'Exit VR', 860, 240, 516, 76);
+      } else p.button({ kind: 'exit-vr' }, 'Exit VR', 24, 240, 1352, 76);
     },
-    [filter, month, side],
+    [filter, month, side, hasLibraryFilters, libraryFilterLabel],
   );
   const { position, tilt, width } = VR_LAYOUT.toolbar;
   return (
@@ -140,6 +165,71 @@ export function HelpPanel({ onPress }: { onPress: (action: VrAction) => void }) 
       paint={paint}
       onPress={onPress}
       height={120 + CONTROL_MAP.length * 88}
+    />
+  );
+}
+
+/** Rows of albums or people the library panel shows. */
+const LIBRARY_ROWS = 7;
+
+/**
+ * Immich's favourites, albums and people as gallery filters: two columns of buttons, the most
+ * filled albums and people first (the page's menu has them all).
+ */
+export function LibraryPanel(props: {
+  filter: GalleryFilter;
+  collections: readonly Collection[];
+  onPress: (action: VrAction) => void;
+}) {
+  const { filter, collections, onPress } = props;
+  const paint = useCallback(
+    (p: PanelPainter) => {
+      p.text('Your Immich library', 32, 50, { size: 40, bold: true });
+      p.button({ kind: 'close-side-panel' }, 'Close', 800, 18, 190, 68);
+      p.button({ kind: 'filter', filter: 'favorites' }, '★ Favourites', 32, 100, 470, 72, {
+        active: filter === 'favorites',
+      });
+      p.button({ kind: 'filter', filter: 'all' }, 'Everything', 522, 100, 470, 72, {
+        active: filter === 'all',
+      });
+      const column = (kind: Collection['kind'], title: string, x: number) => {
+        p.text(title, x, 222, { size: 28, bold: true });
+        const shown = collections
+          .filter((c) => c.kind === kind)
+          .sort((a, b) => b.itemCount - a.itemCount)
+          .slice(0, LIBRARY_ROWS);
+        if (shown.length === 0)
+          p.text(kind === 'album' ? 'No albums' : 'No named people', x, 276, {
+            size: 24,
+            color: PANEL_COLORS.muted,
+          });
+        shown.forEach((c, i) => {
+          const f = collectionFilter(c.id);
+          p.button(
+            { kind: 'filter', filter: f },
+            `${c.name} (${c.itemCount})`,
+            x,
+            246 + i * 80,
+            470,
+            68,
+            {
+              active: filter === f,
+              size: 26,
+            },
+          );
+        });
+      };
+      column('album', 'Albums', 32);
+      column('person', 'People', 522);
+    },
+    [filter, collections],
+  );
+  return (
+    <SidePanelMesh
+      name="library"
+      paint={paint}
+      onPress={onPress}
+      height={260 + LIBRARY_ROWS * 80}
     />
   );
 }

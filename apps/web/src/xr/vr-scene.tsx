@@ -2,7 +2,8 @@ import type { MediaItem } from '@immichvr/shared';
 import { useThree } from '@react-three/fiber';
 import { useXR } from '@react-three/xr';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
-import type { GalleryFilter } from '../lib/gallery/gallery-filter';
+import { useLibrarySources } from '../api/use-library-sources';
+import { filterCollectionId, filterLabel, type GalleryFilter } from '../lib/gallery/gallery-filter';
 import type { GalleryStore } from '../lib/gallery/gallery-store';
 import type { TimelineLayout } from '../lib/gallery/timeline-layout';
 import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
@@ -15,6 +16,7 @@ import { VR_LAYOUT } from './vr-layout';
 import {
   GalleryToolbar,
   HelpPanel,
+  LibraryPanel,
   MonthScrubber,
   SettingsPanel,
   type SidePanel,
@@ -57,6 +59,7 @@ function scrubTo(l: TimelineLayout | null, scroll: GalleryScroll, target: string
 /** Everything shown in the headset: the gallery wall and its toolbar, or an open photo. */
 export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: VrSceneProps) {
   useGalleryVersion(gallery);
+  const sources = useLibrarySources();
   const session = useXR((s) => s.session);
   const gl = useThree((s) => s.gl);
   const scroll = useRef<GalleryScroll>({ position: 0, target: 0 });
@@ -174,7 +177,18 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
             onOpen={onOpen}
             onMonth={setMonth}
           />
-          <GalleryToolbar filter={gallery.filter} month={month} side={side} onPress={act} />
+          <GalleryToolbar
+            filter={gallery.filter}
+            month={month}
+            side={side}
+            hasLibraryFilters={sources.immich !== null || sources.collections.length > 0}
+            libraryFilterLabel={
+              gallery.filter === 'favorites' || filterCollectionId(gallery.filter)
+                ? filterLabel(gallery.filter, sources.collections)
+                : null
+            }
+            onPress={act}
+          />
           {gallery.timeline.state === 'ready' && gallery.timeline.months.length > 1 && (
             <MonthScrubber months={monthKeys} current={month} onPress={act} />
           )}
@@ -182,6 +196,9 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
       )}
       {side === 'help' && <HelpPanel onPress={act} />}
       {side === 'settings' && !openId && <SettingsPanel onPress={act} />}
+      {side === 'library' && !openId && (
+        <LibraryPanel filter={gallery.filter} collections={sources.collections} onPress={act} />
+      )}
     </>
   );
 }
