@@ -14,7 +14,6 @@ import path from 'node:path';
 import type { Database } from '../src/db/database';
 import { openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
-import { ensureMediaSource } from '../src/db/queries/media-sources.queries';
 import {
   countLibraryByMonth,
   countStatusByMonth,
@@ -22,6 +21,7 @@ import {
   listLibraryPage,
   readMonthCounts,
 } from '../src/db/queries/library.queries';
+import { ensureMediaSource } from '../src/db/queries/media-sources.queries';
 import { decodeCursor } from '../src/services/cursor';
 import { withBenchDatabase, writeDetailedJpeg } from './fixtures';
 import { httpGet, ms, summarise, timeEach } from './stats';

@@ -1,17 +1,20 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AssetTypeEnum, AssetVisibility } from '@immich/sdk';
 import type { MediaPage, SourcesResponse, Timeline } from '@immichvr/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../src/db/database';
 import { findMediaSource } from '../src/db/queries/media-sources.queries';
 import { ImmichAuthError, ImmichUnavailableError } from '../src/immich/immich-client';
 import { openImmichSource } from '../src/immich/immich-source';
-import { createLogger } from '../src/logger';
+import { createLogger, type Logger } from '../src/logger';
+import { ImmichSyncSchedule } from '../src/services/immich-sync-schedule';
 import { type SyncSummary, syncImmich } from '../src/services/immich-sync.service';
 import { ImmichStandIn } from './helpers/immich-stand-in';
 import { writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
-import { ENGINES } from './helpers/test-database';
+import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 import { startTestServer, type TestServer } from './helpers/test-server';
 
 let fixtures: string;
@@ -37,7 +40,7 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
   let mounted: string | undefined;
 
   const start = async (
-    options: { mount?: string; timeoutMs?: number; cacheMaxBytes?: number } = {},
+    options: { mount?: string; timeoutMs?: number; cacheMaxBytes?: number; worker?: boolean } = {},
   ) => {
     await server?.close();
     server = undefined;
@@ -51,6 +54,7 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
         cacheMaxBytes: options.cacheMaxBytes ?? 64 * 1024 ** 2,
       },
       ...(options.timeoutMs ? { immichTimeoutMs: options.timeoutMs } : {}),
+      ...(options.worker ? { worker: true } : {}),
     });
   };
 
@@ -166,11 +170,9 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
     immich.deleteForGood(b?.id as string);
     immich.update(c?.id as string, { isFavorite: true });
     const added = immich.addAsset({ files: photo });
-    const cursor = (
-      (await findMediaSource(srv().t.db, 'immich', `${immich.url}/api`))?.syncState as {
-        cursor: string;
-      }
-    ).cursor;
+    const source = await findMediaSource(srv().t.db, 'immich', `${immich.url}/api`);
+    const cursor = (source?.syncState as { cursor?: string } | undefined)?.cursor;
+    expect(cursor).toMatch(/^2026-/);
     immich.requests.length = 0;
 
     const summary = await sync();
@@ -268,6 +270,31 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
     );
   });
 
+  it('makes depth for a photo from Immich’s preview and for a video from its fetched original', async () => {
+    const picture = immich.addAsset({ files: photo });
+    const video = immich.addAsset({ type: AssetTypeEnum.Video, files: clip });
+    await start({ worker: true });
+    await sync();
+    for (let k = 0; k < 300; k++) {
+      const items = await gallery();
+      if (items.length === 2 && items.every((i) => i.depthMap)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const items = await gallery();
+    expect(items.map((i) => [i.mediaType, i.depthMap?.format])).toEqual(
+      expect.arrayContaining([
+        ['photo', 'png'],
+        ['video', 'mp4'],
+      ]),
+    );
+    const fetched = immich.requests
+      .filter((r) => r.path.startsWith('/api/assets/'))
+      .map((r) => r.path);
+    expect(fetched).toContain(`/api/assets/${picture.id}/thumbnail`);
+    expect(fetched).not.toContain(`/api/assets/${picture.id}/original`);
+    expect(fetched).toContain(`/api/assets/${video.id}/original`);
+  });
+
   it('serves originals in place from a mounted library without asking Immich', async () => {
     const mount = await mkdtemp(path.join(os.tmpdir(), 'immich-mount-'));
     try {
@@ -291,8 +318,8 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
       );
       expect(immich.requests).toEqual([]);
       // A path climbing out of the mount is not followed: that one is fetched from Immich.
-      const escape = items.find((i) => i.originalFilename === 'escape.jpg');
-      expect((await srv().get(`/api/media/${escape?.id}/original`)).status).toBe(200);
+      const climbing = items.find((i) => i.originalFilename === 'escape.jpg');
+      expect((await srv().get(`/api/media/${climbing?.id}/original`)).status).toBe(200);
       expect(immich.requests.map((r) => r.path)).toEqual([expect.stringMatching(/\/original$/)]);
     } finally {
       await rm(mount, { recursive: true, force: true });
@@ -340,5 +367,186 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
     immich.delayMs = 500;
     await expect(sync({ timeoutMs: 150 })).rejects.toThrow(/did not answer .* within 0\.15 s/);
     expect(await gallery()).toHaveLength(1);
+  });
+});
+
+describe('the background Immich sync', () => {
+  let immich: ImmichStandIn;
+  let server: TestServer;
+  const logged: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
+  const logger: Logger = {
+    debug: () => {},
+    info: (msg, fields) => logged.push({ level: 'info', msg, ...(fields ? { fields } : {}) }),
+    warn: (msg, fields) => logged.push({ level: 'warn', msg, ...(fields ? { fields } : {}) }),
+    error: (msg, fields) => logged.push({ level: 'error', msg, ...(fields ? { fields } : {}) }),
+  };
+  const schedule = async (apiKey: string, intervalMs: number, firstRetryMs: number) => {
+    const opened = await openImmichSource(server.t.db, server.dataDir, logger, {
+      url: immich.url,
+      apiKey,
+      mount: undefined,
+      syncIntervalMinutes: 0,
+      cacheMaxBytes: 64 * 1024 ** 2,
+    });
+    return new ImmichSyncSchedule(
+      server.t.db,
+      opened,
+      server.deps.layout,
+      logger,
+      intervalMs,
+      firstRetryMs,
+    );
+  };
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  beforeEach(async () => {
+    logged.length = 0;
+    immich = new ImmichStandIn();
+    await immich.start();
+    server = await startTestServer(ENGINES[0]);
+  });
+  afterEach(async () => {
+    await server.close();
+    await immich.close();
+  });
+
+  it('says a refused key once and tries again only at the interval (no retry storm)', async () => {
+    immich.addAsset();
+    const sync = await schedule('wrong', 300, 10);
+    sync.start();
+    await wait(1_000);
+    await sync.stop();
+    const errors = logged.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.fields?.error).toMatch(/refused the API key/);
+    // One request per run (the first one is refused): at most one run per interval.
+    expect(immich.requests.length).toBeGreaterThanOrEqual(2);
+    expect(immich.requests.length).toBeLessThanOrEqual(5);
+    expect((await sync.status()).lastError?.message).toMatch(/refused the API key/);
+  });
+
+  it('backs off while Immich answers 5xx, then recovers by itself', async () => {
+    immich.addAsset();
+    immich.fault = { status: 503, count: 3 };
+    const sync = await schedule(immich.apiKey, 60_000, 40);
+    sync.start();
+    // Retries after 40, 80 and 160 ms: the fourth run succeeds.
+    for (let k = 0; k < 100 && (await sync.status()).lastSuccessAt === null; k++) await wait(30);
+    await sync.stop();
+    const status = await sync.status();
+    expect(status.lastSuccessAt).not.toBeNull();
+    expect(status.lastError).toBeNull();
+    expect(status.lastRun).toMatchObject({ added: 1 });
+    expect(logged.filter((l) => l.level === 'error')).toHaveLength(1);
+    const runs = immich.requests.filter((r) => r.path === '/api/people').length;
+    expect(runs).toBe(4);
+  });
+});
+
+describe.each(ENGINES)('pnpm immich:sync on %s', (engine) => {
+  let immich: ImmichStandIn;
+  let dataDir: string;
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    immich = new ImmichStandIn();
+    await immich.start();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'immich-cli-'));
+    database = await createTestDatabase(engine, { migrate: false });
+    if (engine === 'embedded') await database.cleanup();
+  });
+  afterEach(async () => {
+    if (engine === 'postgres') await database.cleanup();
+    await immich.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** The CLI as a child process (the stand-in answers from this one, so not spawnSync). */
+  const runSync = (args: string[], killAfterSearches?: number, env: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+      (resolve) => {
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', 'src/cli/immich-sync.ts', ...args],
+          {
+            cwd: path.resolve(import.meta.dirname, '..'),
+            env: {
+              ...process.env,
+              DATA_DIR: dataDir,
+              DATABASE_URL: database.url ?? '',
+              IMMICH_URL: immich.url,
+              IMMICH_API_KEY: immich.apiKey,
+              LOG_LEVEL: 'warn',
+              ...env,
+            },
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
+        const watch =
+          killAfterSearches === undefined
+            ? undefined
+            : setInterval(() => {
+                if (immich.searchPages() >= killAfterSearches) child.kill('SIGKILL');
+              }, 5);
+        child.on('exit', (code, signal) => {
+          clearInterval(watch);
+          resolve({ code, signal, stdout, stderr });
+        });
+      },
+    );
+
+  it('resumes a sync killed half-way (SIGKILL) where it stopped, without duplicates', async () => {
+    for (let k = 0; k < 30; k++) immich.addAsset();
+    immich.delayMs = 50;
+    const killed = await runSync(['--page-size', '3'], 4);
+    expect(killed.signal).toBe('SIGKILL');
+    immich.delayMs = 0;
+    const searchesBefore = immich.searchPages();
+
+    const again = await runSync(['--page-size', '3']);
+    expect(again.stderr).not.toMatch(/immichvr:/);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/resumed/);
+    expect(again.stdout).toMatch(/added\s+\d+/);
+    // It went on from a later page instead of starting over.
+    const resumedAt = immich.requests.filter((r) => r.path === '/api/search/metadata')[
+      searchesBefore
+    ];
+    expect((resumedAt?.body as { page: number }).page).toBeGreaterThan(1);
+
+    const db = await openDatabase(
+      database.url ? { engine: 'postgres', url: database.url } : { engine: 'embedded', dataDir },
+    );
+    try {
+      const { rows } = await db.query<{ n: string; distinct_ids: string }>(
+        `SELECT count(*)::text AS n, count(DISTINCT external_id)::text AS distinct_ids FROM media_items`,
+      );
+      expect(rows[0]).toEqual({ n: '30', distinct_ids: '30' });
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('says what is wrong in one line: no server configured, a refused key, a bad option', async () => {
+    const bad = await runSync(['--page-size', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--page-size must be a number from 1 to 1000/);
+    const none = await runSync([], undefined, { IMMICH_URL: '' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      'immichvr: no Immich server configured: set IMMICH_URL and IMMICH_API_KEY (see .env.example)\n',
+    );
+    const refused = await runSync([], undefined, { IMMICH_API_KEY: 'wrong' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^immichvr: Immich at .* refused the API key \(HTTP 401/),
+    ]);
   });
 });

@@ -10,5 +10,5 @@ export * from './media';
 export * from './openapi';
 export * from './problem';
 export * from './queue';
-export * from './timeline';
 export * from './sources';
+export * from './timeline';

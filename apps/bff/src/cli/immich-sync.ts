@@ -1,22 +1,29 @@
-import { createLogger } from '../logger';
 import { openImmichSource } from '../immich/immich-source';
+import { createLogger } from '../logger';
 import { syncImmich } from '../services/immich-sync.service';
 import { dataLayout } from '../storage/data-layout';
 import { bar, createProgressLine } from './progress';
 import { runCli } from './run-cli';
 
-const USAGE = 'usage: pnpm immich:sync [--full]';
+const USAGE = 'usage: pnpm immich:sync [--full] [--page-size 1-1000]';
 const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== '--full');
-if (unknown.length > 0) {
-  process.stderr.write(`immichvr: unknown option ${unknown[0]}. ${USAGE}\n`);
+const sizeAt = args.indexOf('--page-size');
+const pageSize = sizeAt === -1 ? undefined : Number(args[sizeAt + 1]);
+const unknown = args.filter(
+  (a, i) => a !== '--full' && a !== '--page-size' && !(sizeAt !== -1 && i === sizeAt + 1),
+);
+if (unknown.length > 0 || (pageSize !== undefined && !(pageSize >= 1 && pageSize <= 1000))) {
+  process.stderr.write(
+    `immichvr: ${unknown.length ? `unknown option ${unknown[0]}` : '--page-size must be a number from 1 to 1000'}. ${USAGE}\n`,
+  );
   process.exit(2);
 }
 
 /**
  * pnpm immich:sync: one sync with the Immich server of IMMICH_URL now, with a progress bar and a
  * summary. --full lists every asset (otherwise only what changed since the last sync, plus a full
- * listing when the counts say something was deleted). Read-only on the Immich side.
+ * listing when the counts say something was deleted); --page-size asks for fewer assets per
+ * request (a slow server). Read-only on the Immich side.
  */
 await runCli(async ({ env, db }) => {
   if (!env.immich)
@@ -29,6 +36,7 @@ await runCli(async ({ env, db }) => {
     { ...immich, db, layout: dataLayout(env.dataDir) },
     {
       full: args.includes('--full'),
+      ...(pageSize ? { pageSize: Math.floor(pageSize) } : {}),
       onProgress: (p) =>
         progress.update(
           p.total && p.assets <= p.total

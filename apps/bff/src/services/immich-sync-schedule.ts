@@ -31,6 +31,7 @@ export class ImmichSyncSchedule {
     private readonly layout: DataLayout,
     private readonly logger: Logger,
     private readonly intervalMs: number,
+    private readonly firstRetryMs = FIRST_RETRY_MS,
   ) {}
 
   /** Starts the first sync now and schedules the next ones (none when the interval is 0). */
@@ -94,7 +95,7 @@ export class ImmichSyncSchedule {
       const message = (error as Error).message;
       if (error instanceof ImmichUnavailableError) {
         this.failures++;
-        const backOff = FIRST_RETRY_MS * 2 ** (this.failures - 1);
+        const backOff = this.firstRetryMs * 2 ** (this.failures - 1);
         delay = Math.min(backOff, this.intervalMs);
       }
       // Each different failure is said once; the same one again stays quiet.
