@@ -11,6 +11,9 @@ process.env.IMMICHVR_E2E_DATA_DIR ??= path.join(os.tmpdir(), `immichvr-e2e-${pro
 const DATA_DIR = process.env.IMMICHVR_E2E_DATA_DIR;
 /** Where the app fetches the depth model from in these tests: a stand-in host the spec starts. */
 export const MODEL_HOST_PORT = 21379;
+/** The Immich server the app is configured with in these tests: a stand-in the Immich spec starts. */
+export const IMMICH_PORT = 21378;
+export const IMMICH_API_KEY = 'e2e-immich-key';
 
 export default defineConfig({
   testDir: './specs',
@@ -45,6 +48,10 @@ export default defineConfig({
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
       DEPTH_MODEL_URL: `http://127.0.0.1:${MODEL_HOST_PORT}/model.onnx`,
+      // Synced only when a spec asks (Sync now): until then the Immich line says "not synced yet".
+      IMMICH_URL: `http://127.0.0.1:${IMMICH_PORT}`,
+      IMMICH_API_KEY,
+      IMMICH_SYNC_INTERVAL_MINUTES: '0',
     },
   },
 });

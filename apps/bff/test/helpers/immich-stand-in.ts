@@ -14,6 +14,9 @@ import {
   type SearchResponseDto,
 } from '@immich/sdk';
 
+// For specs outside this package (e2e), which do not depend on the SDK themselves.
+export { AssetTypeEnum, AssetVisibility } from '@immich/sdk';
+
 /** A file the stand-in serves for an asset: its original and the JPEG Immich would preview. */
 export interface StandInFiles {
   original: string;
@@ -34,7 +37,7 @@ export interface StandInRequest {
  * SDK sends and expects. Tests change the library between syncs and inject faults.
  */
 export class ImmichStandIn {
-  readonly apiKey = `key-${randomUUID()}`;
+  readonly apiKey: string;
   readonly assets = new Map<string, AssetResponseDto>();
   readonly albums = new Map<string, { album: AlbumResponseDto; assetIds: Set<string> }>();
   readonly people = new Map<string, PersonResponseDto>();
@@ -48,8 +51,13 @@ export class ImmichStandIn {
   private server = createServer((req, res) => void this.handle(req, res));
   url = '';
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  constructor(options: { apiKey?: string } = {}) {
+    this.apiKey = options.apiKey ?? `key-${randomUUID()}`;
+  }
+
+  /** Listens on loopback (an ephemeral port unless given). */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
@@ -69,8 +77,9 @@ export class ImmichStandIn {
     const id = overrides.id ?? randomUUID();
     const video = overrides.type === AssetTypeEnum.Video;
     const n = this.assets.size + 1;
-    const taken = new Date(Date.UTC(2024, n % 12, 1 + (n % 27), 12)).toISOString();
-    const { files, ...fields } = overrides;
+    const taken =
+      overrides.takenAt ?? new Date(Date.UTC(2024, n % 12, 1 + (n % 27), 12)).toISOString();
+    const { files, takenAt: _taken, ...fields } = overrides;
     const asset: AssetResponseDto = {
       id,
       checksum: Buffer.from(id).toString('base64').slice(0, 28),
@@ -121,6 +130,14 @@ export class ImmichStandIn {
 
   trash(id: string): void {
     this.update(id, { isTrashed: true });
+  }
+
+  /** Everything deleted for good (a test leaving the library as it found it). */
+  clear(): void {
+    this.assets.clear();
+    this.albums.clear();
+    this.people.clear();
+    this.files.clear();
   }
 
   /** Deleted for good: gone without a trace (no search can show it). */

@@ -67,7 +67,7 @@ export function GalleryToolbar(props: {
       if (hasLibraryFilters) {
         p.button(
           { kind: 'side-panel', panel: 'library' },
-          libraryFilterLabel ? `★ ${libraryFilterLabel}` : 'Favourites, albums, people',
+          libraryFilterLabel ? `Showing: ${libraryFilterLabel}` : 'Favourites, albums, people',
           24,
           240,
           820,
@@ -186,7 +186,7 @@ export function LibraryPanel(props: {
     (p: PanelPainter) => {
       p.text('Your Immich library', 32, 50, { size: 40, bold: true });
       p.button({ kind: 'close-side-panel' }, 'Close', 800, 18, 190, 68);
-      p.button({ kind: 'filter', filter: 'favorites' }, '★ Favourites', 32, 100, 470, 72, {
+      p.button({ kind: 'filter', filter: 'favorites' }, 'Favourites', 32, 100, 470, 72, {
         active: filter === 'favorites',
       });
       p.button({ kind: 'filter', filter: 'all' }, 'Everything', 522, 100, 470, 72, {
