@@ -12,6 +12,7 @@ const BROWSER_BENCHES = {
 const OWNERS = {
   import: ['@immichvr/bff'],
   bff: ['@immichvr/bff'],
+  immich: ['@immichvr/bff'],
   worker: ['@immichvr/bff'],
   soak: ['@immichvr/bff'],
   render: ['@immichvr/web', '@immichvr/e2e'],

@@ -1,8 +1,9 @@
 /**
- * pnpm bench [import|bff|worker|soak|video]: figures, not tests. Each target prints its numbers and a ratio against
+ * pnpm bench [import|bff|immich|worker|soak|video]: figures, not tests. Each target prints its numbers and a ratio against
  * a reference measured in the same run.
  */
 import { benchBff } from './bff.bench';
+import { benchImmich } from './immich.bench';
 import { benchImport } from './import.bench';
 import { benchSoak } from './soak.bench';
 import { benchVideo } from './video.bench';
@@ -11,6 +12,7 @@ import { benchWorker } from './worker.bench';
 const targets: Record<string, () => Promise<void>> = {
   import: benchImport,
   bff: benchBff,
+  immich: benchImmich,
   worker: benchWorker,
   soak: benchSoak,
   video: benchVideo,

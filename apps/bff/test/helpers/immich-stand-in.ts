@@ -50,6 +50,8 @@ export class ImmichStandIn {
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
   private server = createServer((req, res) => void this.handle(req, res));
   url = '';
+  /** Assets newest taken first, kept until the library changes (a 100k-asset bench pages it often). */
+  private sorted: AssetResponseDto[] | null = null;
 
   constructor(options: { apiKey?: string } = {}) {
     this.apiKey = options.apiKey ?? `key-${randomUUID()}`;
@@ -73,7 +75,9 @@ export class ImmichStandIn {
     return new Date(this.clock).toISOString();
   }
 
-  addAsset(overrides: Partial<AssetResponseDto> & { files?: StandInFiles } = {}): AssetResponseDto {
+  addAsset(
+    overrides: Partial<AssetResponseDto> & { files?: StandInFiles; takenAt?: string } = {},
+  ): AssetResponseDto {
     const id = overrides.id ?? randomUUID();
     const video = overrides.type === AssetTypeEnum.Video;
     const n = this.assets.size + 1;
@@ -116,6 +120,7 @@ export class ImmichStandIn {
       ...fields,
     };
     this.assets.set(id, asset);
+    this.sorted = null;
     if (files) this.files.set(id, files);
     return asset;
   }
@@ -125,6 +130,7 @@ export class ImmichStandIn {
     const asset = this.assets.get(id);
     if (!asset) throw new Error(`no asset ${id}`);
     Object.assign(asset, change, { updatedAt: this.tick() });
+    this.sorted = null;
     return asset;
   }
 
@@ -134,6 +140,7 @@ export class ImmichStandIn {
 
   /** Everything deleted for good (a test leaving the library as it found it). */
   clear(): void {
+    this.sorted = null;
     this.assets.clear();
     this.albums.clear();
     this.people.clear();
@@ -142,6 +149,7 @@ export class ImmichStandIn {
 
   /** Deleted for good: gone without a trace (no search can show it). */
   deleteForGood(id: string): void {
+    this.sorted = null;
     this.assets.delete(id);
     for (const { assetIds } of this.albums.values()) assetIds.delete(id);
   }
@@ -255,7 +263,10 @@ export class ImmichStandIn {
   private search(dto: MetadataSearchDto): SearchResponseDto {
     const size = dto.size ?? 250;
     const page = dto.page ?? 1;
-    let found = [...this.assets.values()].filter(
+    this.sorted ??= [...this.assets.values()].sort(
+      (a, b) => b.fileCreatedAt.localeCompare(a.fileCreatedAt) || a.id.localeCompare(b.id),
+    );
+    let found = this.sorted.filter(
       (a) =>
         a.visibility !== AssetVisibility.Hidden &&
         a.visibility !== AssetVisibility.Locked &&
@@ -263,9 +274,6 @@ export class ImmichStandIn {
         (!dto.updatedAfter || a.updatedAt >= dto.updatedAfter) &&
         (!dto.albumIds ||
           dto.albumIds.every((albumId) => this.albums.get(albumId)?.assetIds.has(a.id))),
-    );
-    found.sort(
-      (a, b) => b.fileCreatedAt.localeCompare(a.fileCreatedAt) || a.id.localeCompare(b.id),
     );
     const total = found.length;
     found = found.slice((page - 1) * size, page * size);
