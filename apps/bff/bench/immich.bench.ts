@@ -125,7 +125,8 @@ export async function benchImmich(): Promise<void> {
       console.log(`sync with nothing changed, ${engine}: ${(quiet.seconds * 1000).toFixed(0)} ms`);
       // Undo the changes for the next engine.
       for (const a of immich.assets.values())
-        if (a.isTrashed || a.isFavorite) immich.update(a.id, { isTrashed: false, isFavorite: false });
+        if (a.isTrashed || a.isFavorite)
+          immich.update(a.id, { isTrashed: false, isFavorite: false });
     };
 
     if (process.env.TEST_DATABASE_URL || process.env.BENCH_DATABASE_URL)

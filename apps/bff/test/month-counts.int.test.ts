@@ -164,7 +164,11 @@ describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
       );
       if (n < 3) await addDepth(db, id, 'a');
     }
-    expect(await rollback(db, 2)).toEqual(['09-media-sources', '08-month-counts']);
+    expect(await rollback(db, 3)).toEqual([
+      '10-month-counts-per-statement',
+      '09-media-sources',
+      '08-month-counts',
+    ]);
     await migrate(db);
     await expectTrue('migrated');
     expect((await readMonthCounts(db)).map((m) => m.month)).toEqual([
