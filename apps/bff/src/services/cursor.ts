@@ -27,3 +27,22 @@ export function decodeCursor(cursor: string): CursorKey {
     throw new BadRequestError('cursor is not one this server issued');
   }
 }
+
+/**
+ * One keyset page: asks `fetch` for one row more than the page, so a next cursor is given only
+ * when another row follows (the library and the queue page the same way).
+ */
+export async function keysetPage<R, T>(
+  limit: number,
+  fetch: (limitPlusOne: number) => Promise<R[]>,
+  keyOf: (row: R) => CursorKey,
+  toItem: (row: R) => T,
+): Promise<{ items: T[]; nextCursor: string | null }> {
+  const rows = await fetch(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    nextCursor: rows.length > limit && last ? encodeCursor(keyOf(last)) : null,
+  };
+}

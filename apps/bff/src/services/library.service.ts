@@ -29,7 +29,7 @@ import {
 } from '../db/queries/library.queries';
 import { ConflictError, NotFoundError } from '../errors';
 import { type DataLayout, isInside } from '../storage/data-layout';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -41,16 +41,12 @@ export async function getLibraryPage(db: Queryable, query: MediaListQuery): Prom
     : query.before
       ? { sortAt: new Date(query.before), id: NIL_UUID }
       : null;
-  const rows = await listLibraryPage(db, query.limit + 1, start, libraryFilter(query));
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toMediaItem),
-    nextCursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ at: last.sort_at, id: last.media_id })
-        : null,
-  };
+  return keysetPage(
+    query.limit,
+    (n) => listLibraryPage(db, n, start, libraryFilter(query)),
+    (row) => ({ at: row.sort_at, id: row.media_id }),
+    toMediaItem,
+  );
 }
 
 function libraryFilter(query: LibraryFilterQuery): LibraryFilter {

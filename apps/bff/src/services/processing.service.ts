@@ -12,7 +12,7 @@ import {
   readQueueSummary,
 } from '../db/queries/queue.queries';
 import { ConflictError, NotFoundError } from '../errors';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, keysetPage } from './cursor';
 
 /**
  * Queues an item for depth processing. While it has an unfinished job that job is returned
@@ -58,19 +58,12 @@ export async function getQueuePage(
   },
 ): Promise<QueuePage> {
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = await listQueuePage(
-    db,
-    query.limit + 1,
-    after ? { createdAt: after.at, id: after.id } : null,
-    query,
+  return keysetPage(
+    query.limit,
+    (n) => listQueuePage(db, n, after ? { createdAt: after.at, id: after.id } : null, query),
+    (row) => ({ at: row.created_at, id: row.id }),
+    toQueueItem,
   );
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
-  return {
-    items: page.map(toQueueItem),
-    nextCursor:
-      rows.length > query.limit && last ? encodeCursor({ at: last.created_at, id: last.id }) : null,
-  };
 }
 
 export async function getQueueSummary(db: Queryable): Promise<QueueSummary> {
