@@ -3,12 +3,16 @@ import { MEDIA_EVENTS, type MediaStatusEvent, PROCESSING_STATUSES } from '@immic
 import { z } from 'zod';
 import type { Database } from '../db/database';
 import type { Unlisten } from '../db/listen';
-import { findMediaStatus, type MediaStatusRow } from '../db/queries/events.queries';
+import { findMediaStatuses, type MediaStatusRow } from '../db/queries/events.queries';
 import type { Logger } from '../logger';
 import { toDepthMapSummary } from './library.service';
 
 /** The channel the 04-media-events triggers NOTIFY on. */
 export const MEDIA_EVENTS_CHANNEL = 'media_events';
+/** A reconnect of the LISTEN connection, queued in order with the notifications. */
+const RESYNC = Symbol('resync');
+/** Notifications looked up in one query at most. */
+const MAX_BATCH = 500;
 
 /** Trigger payloads (04-media-events.sql). */
 const notificationSchema = z.discriminatedUnion('kind', [
@@ -24,6 +28,7 @@ const notificationSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('depth'), mediaId: z.uuid(), depthMapId: z.uuid().nullable() }),
   z.object({ kind: z.enum(['added', 'deleted']), mediaId: z.uuid() }),
 ]);
+type Notification = z.infer<typeof notificationSchema>;
 
 export interface SentEvent {
   /** `<boot id>-<sequence>`: resumable within one server run. */
@@ -44,7 +49,9 @@ export class MediaEvents {
   private sequence = 0;
   private readonly recent: SentEvent[] = [];
   private readonly subscribers = new Set<EventSubscriber>();
-  private chain: Promise<void> = Promise.resolve();
+  /** Notifications (or a resync after a reconnect) not published yet, in commit order. */
+  private readonly pending: Array<string | typeof RESYNC> = [];
+  private draining: Promise<void> | undefined;
   private unlisten: Unlisten | undefined;
 
   constructor(
@@ -55,17 +62,13 @@ export class MediaEvents {
 
   async start(): Promise<void> {
     this.unlisten = await this.db.listen(MEDIA_EVENTS_CHANNEL, {
-      // One at a time, in commit order: each event may need a lookup first.
-      onNotify: (payload) => {
-        this.chain = this.chain.then(() => this.handle(payload));
-      },
+      // In commit order; what arrived meanwhile is looked up together (one query per burst).
+      onNotify: (payload) => this.enqueue(payload),
       onError: (error) =>
         this.logger.warn('event listener lost its connection', { error: error.message }),
       onReconnect: () => {
         this.logger.info('event listener reconnected');
-        this.chain = this.chain.then(() =>
-          this.publish(MEDIA_EVENTS.resync, { reason: 'reconnected' }),
-        );
+        this.enqueue(RESYNC);
       },
     });
   }
@@ -73,12 +76,27 @@ export class MediaEvents {
   async stop(): Promise<void> {
     await this.unlisten?.();
     this.unlisten = undefined;
-    await this.chain;
+    await this.settled();
   }
 
   /** Waits until every notification received so far has been published (tests, shutdown). */
-  settled(): Promise<void> {
-    return this.chain;
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue(item: string | typeof RESYNC): void {
+    this.pending.push(item);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      await this.handleBatch(this.pending.splice(0, MAX_BATCH));
+      // Let notifications that arrived meanwhile join the next batch.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   get clientCount(): number {
@@ -108,30 +126,50 @@ export class MediaEvents {
     return this.recent.slice(after - oldest);
   }
 
-  private async handle(payload: string): Promise<void> {
-    const parsed = notificationSchema.safeParse(safeJson(payload));
-    if (!parsed.success) {
-      this.logger.warn('ignored a malformed notification', { payload: payload.slice(0, 200) });
+  private async handleBatch(batch: Array<string | typeof RESYNC>): Promise<void> {
+    const parsed: Array<Notification | typeof RESYNC> = [];
+    for (const item of batch) {
+      if (item === RESYNC) {
+        parsed.push(item);
+        continue;
+      }
+      const n = notificationSchema.safeParse(safeJson(item));
+      if (n.success) parsed.push(n.data);
+      else this.logger.warn('ignored a malformed notification', { payload: item.slice(0, 200) });
+    }
+    const lookups = parsed.flatMap((n) =>
+      n !== RESYNC && n.kind !== 'added' && n.kind !== 'deleted' ? [n.mediaId] : [],
+    );
+    let rows: Map<string, MediaStatusRow>;
+    try {
+      rows = await findMediaStatuses(this.db, lookups);
+    } catch (error) {
+      this.logger.warn('could not read changed items; clients will resync', {
+        items: lookups.length,
+        error: (error as Error).message,
+      });
+      rows = new Map();
+      // What needs no lookup still goes out in order; the rest is covered by one resync.
+      for (const n of parsed)
+        if (n === RESYNC || n.kind === 'added' || n.kind === 'deleted') this.publishOne(n, rows);
+      this.publish(MEDIA_EVENTS.resync, { reason: 'a change could not be read' });
       return;
     }
-    const n = parsed.data;
+    for (const n of parsed) this.publishOne(n, rows);
+  }
+
+  private publishOne(n: Notification | typeof RESYNC, rows: Map<string, MediaStatusRow>): void {
+    if (n === RESYNC) {
+      this.publish(MEDIA_EVENTS.resync, { reason: 'reconnected' });
+      return;
+    }
     if (n.kind === 'added' || n.kind === 'deleted') {
       this.publish(n.kind === 'added' ? MEDIA_EVENTS.added : MEDIA_EVENTS.deleted, {
         mediaId: n.mediaId,
       });
       return;
     }
-    let row: MediaStatusRow | null;
-    try {
-      row = await findMediaStatus(this.db, n.mediaId);
-    } catch (error) {
-      this.logger.warn('could not read a changed item; clients will resync', {
-        mediaId: n.mediaId,
-        error: (error as Error).message,
-      });
-      this.publish(MEDIA_EVENTS.resync, { reason: 'a change could not be read' });
-      return;
-    }
+    const row = rows.get(n.mediaId);
     if (!row) return; // deleted since: media.deleted follows
     const event: MediaStatusEvent =
       n.kind === 'queue'
