@@ -214,22 +214,31 @@ async function listAssets(
 ): Promise<{ seen: Set<string>; fromFirstPage: boolean; maxUpdatedAt: string | null }> {
   const seen = new Set<string>();
   let { page, maxUpdatedAt } = start;
-  for (;;) {
-    const answer = await deps.client.searchAssets({
+  const fetchPage = (n: number) => {
+    const request = deps.client.searchAssets({
       ...(start.updatedAfter ? { updatedAfter: start.updatedAfter } : {}),
       withExif: true,
       withPeople: true,
       withDeleted: true,
-      page,
+      page: n,
       size: start.pageSize,
     });
+    // Awaited later, or dropped when writing the page before it failed.
+    request.catch(() => {});
+    return request;
+  };
+  let pending = fetchPage(page);
+  for (;;) {
+    const answer = await pending;
+    const next = answer.nextPage ? Number(answer.nextPage) : null;
+    const more = next !== null && Number.isInteger(next) && next > page && answer.items.length > 0;
+    // The next page travels while this one is written: network and database overlap.
+    if (more) pending = fetchPage(next);
     await applyPage(deps, answer.items, seen, summary);
     for (const asset of answer.items)
       if (!maxUpdatedAt || asset.updatedAt > maxUpdatedAt) maxUpdatedAt = asset.updatedAt;
     progress.assets += answer.items.length;
-    const next = answer.nextPage ? Number(answer.nextPage) : null;
-    if (next === null || !Number.isInteger(next) || next <= page || answer.items.length === 0)
-      return { seen, fromFirstPage: start.page === 1, maxUpdatedAt };
+    if (!more) return { seen, fromFirstPage: start.page === 1, maxUpdatedAt };
     page = next;
     state.run = { updatedAfter: start.updatedAfter, page, maxUpdatedAt };
     await save();
