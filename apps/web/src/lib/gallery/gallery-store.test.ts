@@ -82,6 +82,28 @@ describe('the gallery store', () => {
     expect(await store.neighbour(first.id, -1)).toBeUndefined();
   });
 
+  it('steps from an open item right after a reload, while its month is fetched again', async () => {
+    const lib = libraryOf({ '2026-05': 3, '2026-04': 2 });
+    // Pages take a while to come, as over the network.
+    const store = new GalleryStore({
+      ...lib.source,
+      monthPage: async (...args) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return lib.source.monthPage(...args);
+      },
+    });
+    await store.reload();
+    store.wantMonth('2026-05', 3);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const at = lib.items[2]?.id as string;
+    // A library change: the timeline and the months in view load again.
+    const reloading = store.reload();
+    await reloading;
+    expect(store.locate(at)).toBeUndefined();
+    expect((await store.neighbour(at, 1))?.id).toBe(lib.items[3]?.id);
+    expect((await store.neighbour(at, -1))?.id).toBe(lib.items[1]?.id);
+  });
+
   it('applies live status and depth map changes in place', async () => {
     const lib = libraryOf({ '2026-05': 3 });
     const store = new GalleryStore(lib.source);

@@ -149,9 +149,10 @@ export class GalleryStore {
 
   /** The next (+1) or previous (−1) item in the library, loading the next month when needed. */
   async neighbour(id: string, direction: -1 | 1): Promise<MediaItem | undefined> {
-    if (this.timeline.state !== 'ready') return undefined;
-    const at = this.locate(id);
-    if (!at) return undefined;
+    // Just after a reload (a library change: an upload, an Immich sync) the months in view are
+    // being fetched again: a step pressed then waits for them instead of being lost.
+    const at = this.locate(id) ?? (await this.afterReload(() => this.locate(id)));
+    if (!at || this.timeline.state !== 'ready') return undefined;
     const months = this.timeline.months;
     let m = months.findIndex((x) => x.month === at.month);
     let index = at.indexInMonth + direction;
@@ -173,7 +174,22 @@ export class GalleryStore {
     for (let tries = 0; tries < 200; tries++) {
       const entry = this.months.get(month);
       const item = entry?.items[index];
-      if (item || !entry || entry.complete || entry.error) return item;
+      if (item || entry?.complete || entry?.error) return item;
+      // Cleared by a reload meanwhile: asked for again once the new timeline is there.
+      if (!entry) this.wantMonth(month, index + 1);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return undefined;
+  }
+
+  /** Waits (up to 5 s) until `find` finds something while months are being loaded again. */
+  private async afterReload<T>(find: () => T | undefined): Promise<T | undefined> {
+    for (let tries = 0; tries < 200; tries++) {
+      const found = find();
+      if (found) return found;
+      const loading =
+        this.timeline.state === 'loading' || [...this.months.values()].some((m) => m.loading);
+      if (!loading && tries > 0) return undefined;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     return undefined;
