@@ -63,8 +63,8 @@ export async function benchImmich(): Promise<void> {
       `reference: ${seen} assets paged and parsed alone in ${refSeconds.toFixed(1)} s = ${refRate.toFixed(0)} assets/s`,
     );
 
-    const run = async (db: Database, engine: string) => {
-      const dataDir = await mkdtemp(path.join(work, `${engine}-`));
+    /** One sync as `pnpm immich:sync` runs it: the source read fresh, its state included. */
+    const syncOnce = async (db: Database, dataDir: string) => {
       const opened = await openImmichSource(db, dataDir, createLogger('silent'), {
         url: immich.url,
         apiKey: immich.apiKey,
@@ -72,14 +72,18 @@ export async function benchImmich(): Promise<void> {
         syncIntervalMinutes: 0,
         cacheMaxBytes: 64 * MB,
       });
-      const deps = { ...opened, db, layout: dataLayout(dataDir) };
+      return syncImmich({ ...opened, db, layout: dataLayout(dataDir) }, { pageSize: PAGE });
+    };
+
+    const run = async (db: Database, engine: string) => {
+      const dataDir = await mkdtemp(path.join(work, `${engine}-`));
       global.gc?.();
       const baseline = process.memoryUsage().rss;
       let peak = baseline;
       const sampler = setInterval(() => {
         peak = Math.max(peak, process.memoryUsage().rss);
       }, 25);
-      const first = await syncImmich(deps, { pageSize: PAGE });
+      const first = await syncOnce(db, dataDir);
       clearInterval(sampler);
       const rate = first.added / first.seconds;
       console.log(
@@ -93,35 +97,12 @@ export async function benchImmich(): Promise<void> {
       for (let k = 0; k < 50; k++) immich.update(shown[k * 7]?.id as string, { isFavorite: true });
       for (let k = 0; k < 25; k++) immich.trash(shown[k * 11 + 3]?.id as string);
       for (let k = 0; k < 25; k++) immich.addAsset({ takenAt: new Date().toISOString() });
-      const fresh = await openImmichSource(db, dataDir, createLogger('silent'), {
-        url: immich.url,
-        apiKey: immich.apiKey,
-        mount: undefined,
-        syncIntervalMinutes: 0,
-        cacheMaxBytes: 64 * MB,
-      });
-      const next = await syncImmich(
-        { ...fresh, db, layout: dataLayout(dataDir) },
-        { pageSize: PAGE },
-      );
+      const next = await syncOnce(db, dataDir);
       console.log(
         `incremental sync of 100 changes, ${engine}: ${(next.seconds * 1000).toFixed(0)} ms ` +
           `(${next.added} added, ${next.updated} updated, ${next.removed} removed; full listing: ${next.full})`,
       );
-      const quiet = await syncImmich(
-        {
-          ...(await openImmichSource(db, dataDir, createLogger('silent'), {
-            url: immich.url,
-            apiKey: immich.apiKey,
-            mount: undefined,
-            syncIntervalMinutes: 0,
-            cacheMaxBytes: 64 * MB,
-          })),
-          db,
-          layout: dataLayout(dataDir),
-        },
-        { pageSize: PAGE },
-      );
+      const quiet = await syncOnce(db, dataDir);
       console.log(`sync with nothing changed, ${engine}: ${(quiet.seconds * 1000).toFixed(0)} ms`);
       // Undo the changes for the next engine.
       for (const a of immich.assets.values())

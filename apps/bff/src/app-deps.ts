@@ -115,15 +115,16 @@ export async function createAppDeps(
         ...(config.immichTimeoutMs ? { timeoutMs: config.immichTimeoutMs } : {}),
       })
     : undefined;
-  const immichSync = immich
-    ? new ImmichSyncSchedule(
-        db,
-        immich,
-        layout,
-        logger,
-        config.immich ? config.immich.syncIntervalMinutes * 60_000 : 0,
-      )
-    : undefined;
+  const immichSync =
+    immich && config.immich
+      ? new ImmichSyncSchedule(
+          db,
+          immich,
+          layout,
+          logger,
+          config.immich.syncIntervalMinutes * 60_000,
+        )
+      : undefined;
   if (config.startImmichSync) immichSync?.start();
   return {
     db,

@@ -1,7 +1,6 @@
 import type { AssetResponseDto } from '@immich/sdk';
 import type { Database } from '../db/database';
 import {
-  collectionIds,
   removeCollectionsExcept,
   replaceCollectionMembers,
   replaceItemPeople,
@@ -317,12 +316,11 @@ async function syncAlbums(
     'album',
     albums.map((a) => a.id),
   );
-  const known = await collectionIds(db, source.id, 'album');
   const signatures: Record<string, string> = {};
   for (const album of albums) {
     const signature = `${album.updatedAt}|${album.assetCount}`;
     signatures[album.id] = signature;
-    const collectionId = ids.get(album.id) ?? known.get(album.id);
+    const collectionId = ids.get(album.id);
     if (!collectionId || state.albums?.[album.id] === signature) continue;
     const members: string[] = [];
     for (let page: number | null = 1; page !== null; ) {

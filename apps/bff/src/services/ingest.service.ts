@@ -75,6 +75,7 @@ export async function ingestMedia(
         named[0]?.sourceId as string,
         named.map((i) => i.externalId as string),
       );
+      const checksumById = new Map(named.map((i) => [i.externalId as string, i.checksum]));
       for (const [externalId, row] of await upsertSourceItems(tx, named)) {
         if (row.inserted) {
           result.added.set(externalId, row.id);
@@ -82,8 +83,7 @@ export async function ingestMedia(
           continue;
         }
         result.updated++;
-        const item = named.find((i) => i.externalId === externalId);
-        if (item && before.get(externalId)?.checksum !== item.checksum) {
+        if (before.get(externalId)?.checksum !== checksumById.get(externalId)) {
           result.changed++;
           toQueue.push(row.id);
         }
