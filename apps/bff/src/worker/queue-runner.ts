@@ -2,9 +2,10 @@ import type { Database, Queryable } from '../db/database';
 import type { Unlisten } from '../db/listen';
 import {
   type ClaimedJob,
-  claimNextJob,
-  completeJob,
+  completeAndClaimJobs,
+  completeJobs,
   failJob,
+  lockHeldJobs,
   recoverExpiredLeases,
   releaseJob,
   renewLease,
@@ -64,8 +65,15 @@ export interface QueueRunnerOptions {
 class JobStopped extends Error {}
 /** The worker is shutting down: the job goes back to the queue, its attempt not counted. */
 class ShuttingDown extends JobStopped {}
-/** The job was cancelled or taken back while its result was being recorded. */
-class NotOurs extends Error {}
+
+/** A job whose handler finished, waiting for the runner's next round trip to complete it. */
+interface Finished {
+  job: ClaimedJob;
+  result: JobResult;
+  /** true: completed (and its result written); false: cancelled or taken back meanwhile. */
+  settle(completed: boolean): void;
+  fail(error: unknown): void;
+}
 
 /**
  * Works through processing_queue: claims due jobs (FOR UPDATE SKIP LOCKED), renews their leases
@@ -73,12 +81,19 @@ class NotOurs extends Error {}
  * with exponential back-off until max_attempts, and takes back jobs of workers that died.
  * Cancelling a job (status → cancelled) stops it at once (its NOTIFY), or at the latest at the next
  * lease renewal or progress report; its result is dropped.
+ *
+ * One loop talks to the queue, so a busy runner needs few statements per job: each round trip
+ * completes every job that finished since the last one and claims as many as there are free slots
+ * (one statement), and the results of several finished jobs are written in one transaction.
  */
 export class QueueRunner {
   private running = false;
-  private lanes: Promise<void>[] = [];
+  private loop: Promise<void> = Promise.resolve();
+  /** Claimed jobs not yet settled (running, or finished and waiting to be completed). */
   private readonly active = new Map<string, AbortController>();
-  private wake: (() => void) | undefined;
+  private finished: Finished[] = [];
+  private woken = false;
+  private endIdle: (() => void) | undefined;
   private unlisten: Unlisten | undefined;
   private reaper: NodeJS.Timeout | undefined;
 
@@ -94,12 +109,12 @@ export class QueueRunner {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    // New or re-queued jobs wake idle lanes at once instead of at the next poll.
+    // New or re-queued jobs wake the idle loop at once instead of at the next poll.
     this.unlisten = await this.db
       .listen(MEDIA_EVENTS_CHANNEL, {
         onNotify: (payload) => {
           const change = parseQueueNotification(payload);
-          if (change?.status === 'queued') this.wake?.();
+          if (change?.status === 'queued') this.wake();
           if (change?.status === 'cancelled')
             this.active.get(change.queueId)?.abort(new JobStopped('cancelled'));
         },
@@ -109,7 +124,7 @@ export class QueueRunner {
     this.reaper = setInterval(() => void this.reap(), reapEveryMs);
     this.reaper.unref();
     await this.reap();
-    this.lanes = Array.from({ length: this.options.concurrency }, () => this.lane());
+    this.loop = this.dispatch();
   }
 
   /**
@@ -119,9 +134,9 @@ export class QueueRunner {
   async stop(drainMs = 30_000): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.wake();
     clearInterval(this.reaper);
-    const drained = Promise.all(this.lanes);
+    const drained = this.loop;
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), drainMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {
       for (const controller of this.active.values())
@@ -155,38 +170,141 @@ export class QueueRunner {
     }
   }
 
-  private async lane(): Promise<void> {
-    while (this.running) {
-      let job: ClaimedJob | null = null;
-      try {
-        job = await claimNextJob(this.db, this.options.workerId, this.options.leaseSeconds);
-      } catch (error) {
-        this.options.logger.warn('could not claim a job', { error: (error as Error).message });
+  /**
+   * The runner's one connection to the queue: until stopped and every claimed job is settled,
+   * writes the results of finished jobs, completes them and claims new ones for the free slots.
+   */
+  private async dispatch(): Promise<void> {
+    const { concurrency, workerId, leaseSeconds, logger } = this.options;
+    while (this.running || this.active.size > 0) {
+      const finished = this.finished;
+      this.finished = [];
+      const withResults = finished.filter((f) => f.result.commit);
+      const plain = finished.filter((f) => !f.result.commit);
+      if (withResults.length > 0) await this.commitResults(withResults);
+      // Jobs settled in this round trip free their slots for the jobs it claims.
+      const free = this.running ? concurrency - this.active.size + finished.length : 0;
+      let claimed: ClaimedJob[] = [];
+      if (plain.length > 0 || free > 0) {
+        try {
+          const round = await completeAndClaimJobs(
+            this.db,
+            workerId,
+            leaseSeconds,
+            plain.map((f) => f.job.id),
+            Math.max(0, free),
+          );
+          for (const f of plain) f.settle(round.completed.has(f.job.id));
+          claimed = round.claimed;
+        } catch (error) {
+          for (const f of plain) f.fail(error);
+          logger.warn('could not claim a job', { error: (error as Error).message });
+        }
       }
-      if (job) await this.run(job);
-      else await this.idle();
+      for (const job of claimed) this.launch(job);
+      // Nothing new to do: wait for a job to finish, a NOTIFY, the poll, or stop.
+      if (claimed.length === 0 && this.finished.length === 0) await this.idle();
     }
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, this.options.pollMs);
-      const previous = this.wake;
-      this.wake = () => {
-        previous?.();
-        done();
-      };
-      function done() {
-        clearTimeout(timer);
-        resolve();
+  /**
+   * Writes the results of finished jobs in one transaction, each with the job's completion: the
+   * jobs still held are locked first (a cancel waits), each result is written under a savepoint
+   * (one failing fails only its own job), then those written are completed in one statement.
+   */
+  private async commitResults(batch: Finished[]): Promise<void> {
+    const { workerId } = this.options;
+    try {
+      const outcome = await this.db.transaction(async (tx) => {
+        const held = await lockHeldJobs(
+          tx,
+          batch.map((f) => f.job.id),
+          workerId,
+        );
+        const written: Finished[] = [];
+        const failed = new Map<Finished, unknown>();
+        for (const f of batch) {
+          if (!held.has(f.job.id) || !f.result.commit) continue;
+          if (batch.length === 1) {
+            await f.result.commit(tx);
+            written.push(f);
+            continue;
+          }
+          await tx.query('SAVEPOINT job_result');
+          try {
+            await f.result.commit(tx);
+            await tx.query('RELEASE SAVEPOINT job_result');
+            written.push(f);
+          } catch (error) {
+            await tx.query('ROLLBACK TO SAVEPOINT job_result');
+            failed.set(f, error);
+          }
+        }
+        const completed = await completeJobs(
+          tx,
+          written.map((f) => f.job.id),
+          workerId,
+        );
+        return { completed, failed };
+      });
+      for (const f of batch) {
+        const error = outcome.failed.get(f);
+        if (error !== undefined) f.fail(error);
+        else f.settle(outcome.completed.has(f.job.id));
       }
+    } catch (error) {
+      // Whether the transaction committed is unknown when the database became unreachable.
+      for (const f of batch) {
+        void this.settleUncertain(f.result, f.job.id);
+        f.fail(error);
+      }
+    }
+  }
+
+  /** Runs a claimed job; its slot is free again once it is settled. */
+  private launch(job: ClaimedJob): void {
+    const controller = new AbortController();
+    this.active.set(job.id, controller);
+    void this.run(job, controller).finally(() => {
+      this.active.delete(job.id);
+      this.wake();
     });
   }
 
-  private async run(job: ClaimedJob): Promise<void> {
+  /** Hands a finished job to the loop; resolves once it is completed (true) or found not ours. */
+  private completeLater(job: ClaimedJob, result: JobResult): Promise<boolean> {
+    return new Promise((settle, fail) => {
+      this.finished.push({ job, result, settle, fail });
+      this.wake();
+    });
+  }
+
+  /** Something changed (a job finished or was queued, stop): the loop looks again at once. */
+  private readonly wake = () => {
+    this.woken = true;
+    this.endIdle?.();
+  };
+
+  /** Waits for a wake, or the poll interval; returns at once when woken since the last wait. */
+  private idle(): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.endIdle = undefined;
+        this.woken = false;
+        resolve();
+      };
+      const timer = setTimeout(done, this.options.pollMs);
+      this.endIdle = done;
+    });
+  }
+
+  private async run(job: ClaimedJob, controller: AbortController): Promise<void> {
     const { workerId, leaseSeconds, logger } = this.options;
-    const controller = new AbortController();
-    this.active.set(job.id, controller);
     // Renew the lease while working. If renewals keep failing (database unreachable) until the
     // lease has run out, another worker may take the job: stop here, so it never runs twice at once.
     let renewedAt = performance.now();
@@ -225,24 +343,9 @@ export class QueueRunner {
     try {
       const handler = this.options.handlers[jobKindOf(job.media_type)];
       const result = await handler(job, { signal: controller.signal, reportProgress });
-      // The result first, then the job: its 'completed' event then already carries the result.
-      // A job cancelled or taken back meanwhile rolls both back.
-      const commit = result.commit?.bind(result);
-      const completed =
-        !controller.signal.aborted &&
-        (commit
-          ? await this.db
-              .transaction(async (tx) => {
-                await commit(tx);
-                if (!(await completeJob(tx, job.id, workerId))) throw new NotOurs();
-                return true;
-              })
-              .catch((error: Error) => {
-                if (error instanceof NotOurs) return false;
-                void this.settleUncertain(result, job.id);
-                throw error;
-              })
-          : await completeJob(this.db, job.id, workerId));
+      // The result and the job's completion are written together; a job cancelled or taken back
+      // meanwhile writes neither.
+      const completed = !controller.signal.aborted && (await this.completeLater(job, result));
       if (completed) {
         await result
           .afterCommit?.()
@@ -290,7 +393,6 @@ export class QueueRunner {
       }
     } finally {
       clearInterval(heartbeat);
-      this.active.delete(job.id);
     }
   }
 }

@@ -10,32 +10,59 @@ export interface ClaimedJob extends QueueRow {
 }
 
 /**
- * Claims the most urgent due job (priority 1 first, then oldest queued_at; a job backing off has a
- * queued_at in the future) in one statement that locks only that queue row: any number of workers
- * on any number of machines can run it at once, and no two get the same job.
+ * One round trip of the queue runner: marks the finished jobs in `doneIds` completed (those this
+ * worker still holds; a job cancelled or taken back meanwhile is left as it is) and claims up to
+ * `limit` of the most urgent due jobs (priority 1 first, then oldest queued_at; a job backing off
+ * has a queued_at in the future). The claim locks only the rows it takes (FOR UPDATE SKIP LOCKED):
+ * any number of workers on any number of machines can run it at once, and no two get the same job.
+ * Every row changed still fires its own status event.
  */
+export async function completeAndClaimJobs(
+  db: Queryable,
+  workerId: string,
+  leaseSeconds: number,
+  doneIds: readonly string[],
+  limit: number,
+): Promise<{ completed: Set<string>; claimed: ClaimedJob[] }> {
+  const { rows } = await db.query<ClaimedJob & { completed: string[] | null }>(
+    `WITH done AS (
+       ${COMPLETE_HELD_JOBS}
+     ), claimed AS (
+       UPDATE processing_queue q
+       SET status = 'processing', attempts = q.attempts + 1, started_at = now(), completed_at = NULL,
+         processing_duration_seconds = NULL, progress = NULL, locked_by = $2,
+         lease_expires_at = now() + $3 * interval '1 second'
+       WHERE q.id IN (
+         SELECT id FROM processing_queue
+         WHERE status = 'queued' AND queued_at <= now()
+         ORDER BY priority, queued_at
+         FOR UPDATE SKIP LOCKED
+         LIMIT $4
+       )
+       RETURNING q.*, (SELECT m.media_type FROM media_items m WHERE m.id = q.media_item_id) AS media_type
+     )
+     SELECT c.*, d.completed
+     FROM (SELECT array_agg(id) AS completed FROM done) d LEFT JOIN claimed c ON true`,
+    [doneIds, workerId, leaseSeconds, limit],
+    { prepareAs: 'complete_and_claim_jobs' },
+  );
+  const completed = new Set(rows[0]?.completed ?? []);
+  const claimed = rows
+    .filter((row) => row.id !== null)
+    .map(({ completed: _, ...job }) => job as ClaimedJob);
+  // Most urgent first, as the statement chose them.
+  claimed.sort((a, b) => a.priority - b.priority || a.queued_at.getTime() - b.queued_at.getTime());
+  return { completed, claimed };
+}
+
+/** Claims the most urgent due job, or null when none is due (see completeAndClaimJobs). */
 export async function claimNextJob(
   db: Queryable,
   workerId: string,
   leaseSeconds: number,
 ): Promise<ClaimedJob | null> {
-  const { rows } = await db.query<ClaimedJob>(
-    `UPDATE processing_queue q
-     SET status = 'processing', attempts = q.attempts + 1, started_at = now(), completed_at = NULL,
-       processing_duration_seconds = NULL, progress = NULL, locked_by = $1,
-       lease_expires_at = now() + $2 * interval '1 second'
-     WHERE q.id = (
-       SELECT id FROM processing_queue
-       WHERE status = 'queued' AND queued_at <= now()
-       ORDER BY priority, queued_at
-       FOR UPDATE SKIP LOCKED
-       LIMIT 1
-     )
-     RETURNING q.*, (SELECT m.media_type FROM media_items m WHERE m.id = q.media_item_id) AS media_type`,
-    [workerId, leaseSeconds],
-    { prepareAs: 'claim_next_job' },
-  );
-  return rows[0] ?? null;
+  const { claimed } = await completeAndClaimJobs(db, workerId, leaseSeconds, [], 1);
+  return claimed[0] ?? null;
 }
 
 /** Extends a held lease; the job's status, or null when this worker no longer holds it. */
@@ -74,23 +101,51 @@ export async function setJobProgress(
   return rows.length > 0;
 }
 
+/** Completes the held jobs of ANY($1) for worker $2 (a statement of its own, or a CTE above). */
+const COMPLETE_HELD_JOBS = `UPDATE processing_queue
+       SET status = 'completed', completed_at = now(), locked_by = NULL, lease_expires_at = NULL,
+         last_error = NULL, progress = CASE WHEN progress IS NULL THEN NULL ELSE 100 END,
+         processing_duration_seconds = round(extract(epoch FROM now() - started_at)::numeric, 3)
+       WHERE id = ANY($1::uuid[]) AND locked_by = $2 AND status = 'processing'
+       RETURNING id`;
+
+/** Marks held jobs completed; the ids of those this worker still held (not cancelled or taken back). */
+export async function completeJobs(
+  db: Queryable,
+  jobIds: readonly string[],
+  workerId: string,
+): Promise<Set<string>> {
+  const { rows } = await db.query<{ id: string }>(COMPLETE_HELD_JOBS, [jobIds, workerId], {
+    prepareAs: 'complete_jobs',
+  });
+  return new Set(rows.map((row) => row.id));
+}
+
 /** Marks a held job completed; false when it was cancelled or taken back meanwhile. */
 export async function completeJob(
   db: Queryable,
   jobId: string,
   workerId: string,
 ): Promise<boolean> {
-  const { rows } = await db.query(
-    `UPDATE processing_queue
-     SET status = 'completed', completed_at = now(), locked_by = NULL, lease_expires_at = NULL,
-       last_error = NULL, progress = CASE WHEN progress IS NULL THEN NULL ELSE 100 END,
-       processing_duration_seconds = round(extract(epoch FROM now() - started_at)::numeric, 3)
-     WHERE id = $1 AND locked_by = $2 AND status = 'processing'
-     RETURNING id`,
-    [jobId, workerId],
-    { prepareAs: 'complete_job' },
+  return (await completeJobs(db, [jobId], workerId)).has(jobId);
+}
+
+/**
+ * Locks the jobs of `jobIds` this worker still holds, until the transaction ends (a cancel waits
+ * for it): their results can then be written knowing the jobs will complete. Their ids.
+ */
+export async function lockHeldJobs(
+  tx: Queryable,
+  jobIds: readonly string[],
+  workerId: string,
+): Promise<Set<string>> {
+  const { rows } = await tx.query<{ id: string }>(
+    `SELECT id FROM processing_queue
+     WHERE id = ANY($1::uuid[]) AND locked_by = $2 AND status = 'processing'
+     FOR UPDATE`,
+    [jobIds, workerId],
   );
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.id));
 }
 
 /**

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/database';
+import { createLogger } from '../src/logger';
+import type { JobHandler } from '../src/worker/queue-runner';
+import { QueueRunner } from '../src/worker/queue-runner';
+import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
+
+const logger = createLogger('silent');
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The database, counting the round trips made outside transactions and the transactions. */
+function countingDatabase(db: Database): { db: Database; roundTrips: () => number } {
+  let trips = 0;
+  const counted = Object.create(db) as Database;
+  counted.query = ((...args: Parameters<Database['query']>) => {
+    trips++;
+    return db.query(...args);
+  }) as Database['query'];
+  counted.transaction = (fn) => {
+    trips++;
+    return db.transaction(fn);
+  };
+  return { db: counted, roundTrips: () => trips };
+}
+
+async function queuePhotos(db: Database, count: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
+     SELECT 'batch-' || g, 'photo', '/none/batch-' || g, 1, 'image/jpeg'
+     FROM generate_series(1, $1::int) g RETURNING id`,
+    [count],
+  );
+  const ids = rows.map((r) => r.id);
+  await db.query('INSERT INTO processing_queue (media_item_id) SELECT unnest($1::uuid[])', [ids]);
+  return ids;
+}
+
+async function runUntilSettled(db: Database, runner: QueueRunner): Promise<void> {
+  await runner.start();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { rows } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM processing_queue WHERE status IN ('queued', 'processing')`,
+    );
+    if (rows[0]?.n === 0) break;
+    await wait(20);
+  }
+  await runner.stop();
+}
+
+function runner(db: Database, concurrency: number, photo: JobHandler): QueueRunner {
+  return new QueueRunner(db, {
+    workerId: 'batching-test',
+    concurrency,
+    leaseSeconds: 30,
+    pollMs: 50,
+    retryBaseSeconds: 1,
+    retryMaxSeconds: 1,
+    logger,
+    handlers: {
+      'photo-depth': photo,
+      'video-depth': async () => {
+        throw new Error('no videos here');
+      },
+    },
+  });
+}
+
+describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (engine) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(engine);
+  }, 60_000);
+  afterAll(async () => {
+    await t?.cleanup();
+  });
+
+  it('completes and claims jobs in shared round trips, with every status change still sent live', async () => {
+    await t.db.query('DELETE FROM media_items');
+    const ids = await queuePhotos(t.db, 60);
+    const events: string[] = [];
+    const unlisten = await t.db.listen('media_events', {
+      onNotify: (payload) => {
+        const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
+        if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
+      },
+    });
+    const { db, roundTrips } = countingDatabase(t.db);
+    const handled: string[] = [];
+    await runUntilSettled(
+      t.db,
+      runner(db, 4, async (job) => {
+        handled.push(job.media_item_id);
+        await wait(2);
+        return { discard: async () => {} };
+      }),
+    );
+    const { rows } = await t.db.query(
+      'SELECT status, attempts, count(*)::int AS n FROM processing_queue GROUP BY 1, 2',
+    );
+    expect(rows).toEqual([{ status: 'completed', attempts: 1, n: 60 }]);
+    expect(new Set(handled).size).toBe(60);
+    // One claim and one completion each would be 120; finished jobs ride on the next claim.
+    expect(roundTrips()).toBeLessThan(90);
+    const deadline = Date.now() + 5_000;
+    while (events.length < 120 && Date.now() < deadline) await wait(20);
+    await unlisten();
+    for (const id of ids) {
+      expect(events).toContain(`${id}:processing`);
+      expect(events).toContain(`${id}:completed`);
+    }
+  });
+
+  it('writes several results in one transaction: a result that cannot be written fails only its own job', async () => {
+    await t.db.query('DELETE FROM media_items');
+    const ids = await queuePhotos(t.db, 12);
+    const broken = ids[5] as string;
+    await runUntilSettled(
+      t.db,
+      runner(t.db, 4, async (job) => {
+        await wait(5);
+        return {
+          commit: async (tx) => {
+            if (job.media_item_id === broken) await tx.query('SELECT 1 / 0');
+            await tx.query(`UPDATE media_items SET original_filename = 'written' WHERE id = $1`, [
+              job.media_item_id,
+            ]);
+          },
+          discard: async () => {},
+        };
+      }),
+    );
+    const { rows } = await t.db.query<{ id: string; name: string; status: string; error: string }>(
+      `SELECT m.id, m.original_filename AS name, q.status, q.last_error AS error
+       FROM media_items m JOIN processing_queue q ON q.media_item_id = m.id`,
+    );
+    for (const row of rows) {
+      if (row.id === broken) {
+        expect(row.name).not.toBe('written');
+        expect(row.error).toMatch(/division by zero/);
+      } else {
+        expect(row).toMatchObject({ name: 'written', status: 'completed' });
+      }
+    }
+  });
+
+  it('drops the result of a job cancelled while it ran, and completes the others', async () => {
+    await t.db.query('DELETE FROM media_items');
+    const ids = await queuePhotos(t.db, 6);
+    const cancelled = ids[2] as string;
+    await runUntilSettled(
+      t.db,
+      runner(t.db, 3, async (job) => {
+        if (job.media_item_id === cancelled)
+          await t.db.query(`UPDATE processing_queue SET status = 'cancelled' WHERE id = $1`, [
+            job.id,
+          ]);
+        return {
+          commit: async (tx) => {
+            await tx.query(`UPDATE media_items SET original_filename = 'written' WHERE id = $1`, [
+              job.media_item_id,
+            ]);
+          },
+          discard: async () => {},
+        };
+      }),
+    );
+    const { rows } = await t.db.query<{ id: string; name: string; status: string }>(
+      `SELECT m.id, m.original_filename AS name, q.status
+       FROM media_items m JOIN processing_queue q ON q.media_item_id = m.id`,
+    );
+    for (const row of rows)
+      expect(row).toMatchObject(
+        row.id === cancelled
+          ? { status: 'cancelled', name: expect.not.stringMatching('written') }
+          : { status: 'completed', name: 'written' },
+      );
+  });
+});
