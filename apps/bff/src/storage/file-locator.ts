@@ -44,6 +44,8 @@ export interface LocatedFile<R> {
 export class FileLocator {
   private roots: { listed: string[]; at: number } | undefined;
   private readonly rows = new Map<string, MediaSourceRow>();
+  /** Real paths of the folders files are served from, reused for ROOTS_TTL_MS (a hot path). */
+  private readonly realFolders = new Map<string, { real: string | null; at: number }>();
 
   constructor(
     private readonly db: Database,
@@ -157,10 +159,23 @@ export class FileLocator {
     if (!path.isAbsolute(file) || roots.length === 0) return null;
     const real = await realpath(file).catch(() => null);
     if (!real) return null;
-    const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => null)));
-    const realData = await realpath(this.dataDir).catch(() => this.dataDir);
+    const realRoots = await Promise.all(roots.map((r) => this.realFolder(r)));
+    const realData = (await this.realFolder(this.dataDir)) ?? this.dataDir;
     if (SECRET_FOLDERS.some((f) => isInside(real, path.join(realData, f)))) return null;
     return realRoots.some((r) => r !== null && isInside(real, r)) ? real : null;
+  }
+
+  /**
+   * A served folder's real path, resolved again after ROOTS_TTL_MS: the file itself is resolved on
+   * every request, its folder (an imported root, DATA_DIR) is not swapped for a link in use.
+   */
+  private async realFolder(folder: string): Promise<string | null> {
+    const known = this.realFolders.get(folder);
+    if (known && performance.now() - known.at < ROOTS_TTL_MS) return known.real;
+    const real = await realpath(folder).catch(() => null);
+    if (this.realFolders.size >= MAX_REMEMBERED) this.realFolders.clear();
+    this.realFolders.set(folder, { real, at: performance.now() });
+    return real;
   }
 
   private async mediaRoots(fresh = false): Promise<string[]> {
