@@ -12,8 +12,14 @@ export interface RenderedView {
 }
 
 const NO_HIT = Number.POSITIVE_INFINITY;
-/** Scratch output of shadow rays (only whether something was hit matters). */
-const SHADOW_HIT = { index: -1 };
+/** Pixels per side of the tiles whose rays are tested against the same few shapes. */
+const TILE = 16;
+/** Slack (radians) added to a tile's cone, so rounding can never drop a shape a ray does hit. */
+const CONE_SLACK = 1e-3;
+
+type Vec3Out = [number, number, number];
+/** Scratch normal of the pixel being shaded. */
+const NORMAL: Vec3Out = [0, 0, 0];
 /** Offset along the normal when casting shadow rays, so a surface does not shadow itself. */
 const SHADOW_EPSILON = 1e-4;
 
@@ -40,45 +46,76 @@ export function renderView(
   const shapes = compile(scene.primitives);
   const hit = { index: -1 };
   const color: [number, number, number] = [0, 0, 0];
+  // Camera → world: pitch about x, then yaw about y. Camera looks along -z.
+  const direction = (xc: number, yc: number, out: Vec3Out) => {
+    const y1 = yc * cp + sp;
+    const z1 = yc * sp - cp;
+    out[0] = xc * cy + z1 * sy;
+    out[1] = y1;
+    out[2] = -xc * sy + z1 * cy;
+  };
+  const ray: Vec3Out = [0, 0, 0];
+  const corner: Vec3Out = [0, 0, 0];
 
-  for (let j = 0; j < height; j++) {
-    const yc = -(j + 0.5 - height / 2) / f;
-    for (let i = 0; i < width; i++) {
-      const xc = (i + 0.5 - width / 2) / f;
-      // Camera → world: pitch about x, then yaw about y. Camera looks along -z.
-      const y1 = yc * cp + sp;
-      const z1 = yc * sp - cp;
-      const dx = xc * cy + z1 * sy;
-      const dy = y1;
-      const dz = -xc * sy + z1 * cy;
-
-      // The sky dome, a sphere of the sky's radius around the camera, hides anything beyond it.
-      const length = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      const skyT = scene.sky.distanceMeters / length;
-      const t = closestHit(shapes, ox, oy, oz, dx, dy, dz, skyT, hit);
-      const pixel = j * width + i;
-      if (hit.index < 0) {
-        skyColor(scene, dy / length, color);
-      } else {
-        shade(
-          scene,
-          shapes,
-          hit.index,
-          ox + dx * t,
-          oy + dy * t,
-          oz + dz * t,
-          dx,
-          dy,
-          dz,
-          t,
-          color,
-        );
+  for (let tj = 0; tj < height; tj += TILE) {
+    const jEnd = Math.min(height, tj + TILE);
+    for (let ti = 0; ti < width; ti += TILE) {
+      const iEnd = Math.min(width, ti + TILE);
+      // Only the shapes a ray of this tile can reach are tested: exactly the same hits, fewer tests.
+      const xcOf = (i: number) => (i + 0.5 - width / 2) / f;
+      const ycOf = (j: number) => -(j + 0.5 - height / 2) / f;
+      direction((xcOf(ti) + xcOf(iEnd - 1)) / 2, (ycOf(tj) + ycOf(jEnd - 1)) / 2, ray);
+      normalise(ray);
+      let cosHalf = 1;
+      for (const [i, j] of [
+        [ti, tj],
+        [iEnd - 1, tj],
+        [ti, jEnd - 1],
+        [iEnd - 1, jEnd - 1],
+      ] as const) {
+        direction(xcOf(i), ycOf(j), corner);
+        normalise(corner);
+        cosHalf = Math.min(cosHalf, ray[0] * corner[0] + ray[1] * corner[1] + ray[2] * corner[2]);
       }
-      depthMeters[pixel] = t;
-      surfaceIds[pixel] = hit.index + 1;
-      rgb[pixel * 3] = toSrgbByte(color[0]);
-      rgb[pixel * 3 + 1] = toSrgbByte(color[1]);
-      rgb[pixel * 3 + 2] = toSrgbByte(color[2]);
+      const tileShapes = shapesInCone(shapes, ox, oy, oz, ray, Math.acos(Math.min(1, cosHalf)));
+
+      for (let j = tj; j < jEnd; j++) {
+        const yc = ycOf(j);
+        for (let i = ti; i < iEnd; i++) {
+          direction(xcOf(i), yc, ray);
+          const dx = ray[0];
+          const dy = ray[1];
+          const dz = ray[2];
+
+          // The sky dome, a sphere of the sky's radius around the camera, hides anything beyond it.
+          const length = Math.sqrt(dx * dx + dy * dy + dz * dz);
+          const skyT = scene.sky.distanceMeters / length;
+          const t = closestHit(tileShapes, ox, oy, oz, dx, dy, dz, skyT, hit);
+          const pixel = j * width + i;
+          if (hit.index < 0) {
+            skyColor(scene, dy / length, color);
+          } else {
+            shade(
+              scene,
+              shapes,
+              hit.index,
+              ox + dx * t,
+              oy + dy * t,
+              oz + dz * t,
+              dx,
+              dy,
+              dz,
+              t,
+              color,
+            );
+          }
+          depthMeters[pixel] = t;
+          surfaceIds[pixel] = hit.index + 1;
+          rgb[pixel * 3] = toSrgbByte(color[0]);
+          rgb[pixel * 3 + 1] = toSrgbByte(color[1]);
+          rgb[pixel * 3 + 2] = toSrgbByte(color[2]);
+        }
+      }
     }
   }
   return { width, height, rgb, depthMeters, surfaceIds };
@@ -87,12 +124,17 @@ export function renderView(
 const SPHERE = 0;
 const PLANE = 1;
 const BOX = 2;
+const SOLID = 0;
+const CHECKER = 1;
+const STRIPES = 2;
 
 /**
  * A primitive flattened into one object shape with numeric fields only, so the hot loop stays
  * monomorphic (several times faster than switching over differently shaped objects).
  */
 class Shape {
+  /** Index in the scene's primitives (what a hit reports). */
+  index = 0;
   kind = SPHERE;
   cx = 0;
   cy = 0;
@@ -101,6 +143,17 @@ class Shape {
   hx = 0;
   hy = 0;
   hz = 0;
+  radius = 0;
+  /** A sphere holding the whole shape (spheres, boxes); planes have none. */
+  boundRadius = 0;
+  /** Material: linear albedo and pattern (SOLID, CHECKER, STRIPES), flattened too. */
+  r = 0;
+  g = 0;
+  b = 0;
+  pattern = SOLID;
+  patternSize = 1;
+  patternContrast = 0;
+  patternAxis = 0;
   cos = 1;
   sin = 0;
   nx = 0;
@@ -110,12 +163,23 @@ class Shape {
 }
 
 function compile(primitives: readonly Primitive[]): Shape[] {
-  return primitives.map((p) => {
+  return primitives.map((p, index) => {
     const shape = new Shape();
+    shape.index = index;
+    [shape.r, shape.g, shape.b] = p.material.color;
+    const pattern = p.material.pattern;
+    if (pattern.kind !== 'solid') {
+      shape.pattern = pattern.kind === 'checker' ? CHECKER : STRIPES;
+      shape.patternSize = pattern.sizeMeters;
+      shape.patternContrast = pattern.contrast;
+      if (pattern.kind === 'stripes') shape.patternAxis = pattern.axis;
+    }
     if (p.kind === 'sphere') {
       shape.kind = SPHERE;
       [shape.cx, shape.cy, shape.cz] = p.center;
+      shape.radius = p.radius;
       shape.radius2 = p.radius * p.radius;
+      shape.boundRadius = p.radius;
     } else if (p.kind === 'plane') {
       shape.kind = PLANE;
       [shape.nx, shape.ny, shape.nz] = p.normal;
@@ -126,8 +190,42 @@ function compile(primitives: readonly Primitive[]): Shape[] {
       [shape.hx, shape.hy, shape.hz] = p.halfSize;
       shape.cos = Math.cos(p.yawRadians);
       shape.sin = Math.sin(p.yawRadians);
+      shape.boundRadius = Math.hypot(shape.hx, shape.hy, shape.hz);
     }
     return shape;
+  });
+}
+
+function normalise(v: Vec3Out): void {
+  const length = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+  v[0] /= length;
+  v[1] /= length;
+  v[2] /= length;
+}
+
+/**
+ * The shapes (in scene order, so ties resolve as before) that a ray from the origin within
+ * `halfAngle` of the unit `axis` can reach: planes always, a bounded shape when its bounding
+ * sphere meets the cone (angle to its centre ≤ half angle + the angle its radius spans).
+ */
+function shapesInCone(
+  shapes: readonly Shape[],
+  ox: number,
+  oy: number,
+  oz: number,
+  axis: Vec3Out,
+  halfAngle: number,
+): Shape[] {
+  return shapes.filter((s) => {
+    if (s.kind === PLANE) return true;
+    const vx = s.cx - ox;
+    const vy = s.cy - oy;
+    const vz = s.cz - oz;
+    const distance = Math.sqrt(vx * vx + vy * vy + vz * vz);
+    if (distance <= s.boundRadius * 1.001) return true;
+    const cos = (vx * axis[0] + vy * axis[1] + vz * axis[2]) / distance;
+    const angle = Math.acos(Math.max(-1, Math.min(1, cos)));
+    return angle <= halfAngle + Math.asin(s.boundRadius / distance) + CONE_SLACK;
   });
 }
 
@@ -145,13 +243,42 @@ function closestHit(
   let best = tMax;
   out.index = -1;
   for (let k = 0; k < shapes.length; k++) {
-    const t = intersect(shapes[k] as Shape, ox, oy, oz, dx, dy, dz);
+    const shape = shapes[k] as Shape;
+    const t = intersect(shape, ox, oy, oz, dx, dy, dz);
     if (t < best) {
       best = t;
-      out.index = k;
+      out.index = shape.index;
     }
   }
   return best;
+}
+
+/** Whether a ray hits anything at all (shadow rays): stops at the first hit. */
+function anyHit(
+  shapes: readonly Shape[],
+  ox: number,
+  oy: number,
+  oz: number,
+  dx: number,
+  dy: number,
+  dz: number,
+): boolean {
+  const d2 = dx * dx + dy * dy + dz * dz;
+  for (let k = 0; k < shapes.length; k++) {
+    const shape = shapes[k] as Shape;
+    if (shape.kind !== PLANE) {
+      // A ray passing wide of the shape's bounding sphere, or starting beyond it, misses it.
+      const vx = shape.cx - ox;
+      const vy = shape.cy - oy;
+      const vz = shape.cz - oz;
+      const along = vx * dx + vy * dy + vz * dz;
+      const bound2 = shape.boundRadius * shape.boundRadius * 1.001 + 1e-9;
+      const v2 = vx * vx + vy * vy + vz * vz;
+      if (v2 > bound2 && (along < 0 || v2 - (along * along) / d2 > bound2)) continue;
+    }
+    if (intersect(shape, ox, oy, oz, dx, dy, dz) !== NO_HIT) return true;
+  }
+  return false;
 }
 
 function intersect(
@@ -223,58 +350,58 @@ function intersect(
   return far > 0 ? far : NO_HIT;
 }
 
-function normalAt(p: Primitive, x: number, y: number, z: number): Vec3 {
-  switch (p.kind) {
-    case 'sphere':
-      return [
-        (x - p.center[0]) / p.radius,
-        (y - p.center[1]) / p.radius,
-        (z - p.center[2]) / p.radius,
-      ];
-    case 'plane':
-      return p.normal;
-    case 'box': {
-      const c = Math.cos(p.yawRadians);
-      const s = Math.sin(p.yawRadians);
-      const px = x - p.center[0];
-      const pz = z - p.center[2];
-      const local = [c * px - s * pz, y - p.center[1], s * px + c * pz];
-      // The face whose plane the point is closest to, relative to the half size.
-      let axis = 0;
-      let best = -1;
-      for (let a = 0; a < 3; a++) {
-        const r = Math.abs(local[a] as number) / (p.halfSize[a] as number);
-        if (r > best) {
-          best = r;
-          axis = a;
-        }
-      }
-      const sign = Math.sign(local[axis] as number) || 1;
-      const ln: [number, number, number] = [0, 0, 0];
-      ln[axis] = sign;
-      // Back to world: apply the yaw.
-      return [c * ln[0] + s * ln[2], ln[1], -s * ln[0] + c * ln[2]];
-    }
+/** The surface normal of `p` at a point on it, written into `out` (no allocation per pixel). */
+function normalAt(p: Shape, x: number, y: number, z: number, out: Vec3Out): void {
+  if (p.kind === SPHERE) {
+    out[0] = (x - p.cx) / p.radius;
+    out[1] = (y - p.cy) / p.radius;
+    out[2] = (z - p.cz) / p.radius;
+    return;
   }
+  if (p.kind === PLANE) {
+    out[0] = p.nx;
+    out[1] = p.ny;
+    out[2] = p.nz;
+    return;
+  }
+  const c = p.cos;
+  const s = p.sin;
+  const px = x - p.cx;
+  const pz = z - p.cz;
+  const l0 = c * px - s * pz;
+  const l1 = y - p.cy;
+  const l2 = s * px + c * pz;
+  // The face whose plane the point is closest to, relative to the half size.
+  const r0 = Math.abs(l0) / p.hx;
+  const r1 = Math.abs(l1) / p.hy;
+  const r2 = Math.abs(l2) / p.hz;
+  let axis = 0;
+  let best = -1;
+  if (r0 > best) best = r0;
+  if (r1 > best) {
+    best = r1;
+    axis = 1;
+  }
+  if (r2 > best) axis = 2;
+  const local = axis === 0 ? l0 : axis === 1 ? l1 : l2;
+  const sign = Math.sign(local) || 1;
+  const n0 = axis === 0 ? sign : 0;
+  const n2 = axis === 2 ? sign : 0;
+  // Back to world: apply the yaw.
+  out[0] = c * n0 + s * n2;
+  out[1] = axis === 1 ? sign : 0;
+  out[2] = -s * n0 + c * n2;
 }
 
-function patternFactor(p: Primitive, x: number, y: number, z: number): number {
-  const pattern = p.material.pattern;
-  switch (pattern.kind) {
-    case 'solid':
-      return 1;
-    case 'checker': {
-      const k =
-        Math.floor(x / pattern.sizeMeters) +
-        Math.floor(y / pattern.sizeMeters) +
-        Math.floor(z / pattern.sizeMeters);
-      return (k & 1) === 0 ? 1 : 1 - pattern.contrast;
-    }
-    case 'stripes': {
-      const v = pattern.axis === 0 ? x : pattern.axis === 1 ? y : z;
-      return (Math.floor(v / pattern.sizeMeters) & 1) === 0 ? 1 : 1 - pattern.contrast;
-    }
+function patternFactor(p: Shape, x: number, y: number, z: number): number {
+  if (p.pattern === SOLID) return 1;
+  if (p.pattern === CHECKER) {
+    const k =
+      Math.floor(x / p.patternSize) + Math.floor(y / p.patternSize) + Math.floor(z / p.patternSize);
+    return (k & 1) === 0 ? 1 : 1 - p.patternContrast;
   }
+  const v = p.patternAxis === 0 ? x : p.patternAxis === 1 ? y : z;
+  return (Math.floor(v / p.patternSize) & 1) === 0 ? 1 : 1 - p.patternContrast;
 }
 
 function shade(
@@ -290,8 +417,11 @@ function shade(
   t: number,
   out: [number, number, number],
 ): void {
-  const p = scene.primitives[index] as Primitive;
-  let [nx, ny, nz] = normalAt(p, x, y, z);
+  const p = shapes[index] as Shape;
+  normalAt(p, x, y, z, NORMAL);
+  let nx = NORMAL[0];
+  let ny = NORMAL[1];
+  let nz = NORMAL[2];
   // Light the side facing the viewer (planes and boxes seen from inside).
   if (nx * dx + ny * dy + nz * dz > 0) {
     nx = -nx;
@@ -300,8 +430,9 @@ function shade(
   }
   const [sx, sy, sz] = scene.sunDirection;
   let sun = Math.max(0, nx * sx + ny * sy + nz * sz);
-  if (sun > 0) {
-    const blocked = closestHit(
+  if (
+    sun > 0 &&
+    anyHit(
       shapes,
       x + nx * SHADOW_EPSILON,
       y + ny * SHADOW_EPSILON,
@@ -309,13 +440,11 @@ function shade(
       sx,
       sy,
       sz,
-      NO_HIT,
-      SHADOW_HIT,
-    );
-    if (blocked !== NO_HIT) sun = 0;
-  }
+    )
+  )
+    sun = 0;
   const f = patternFactor(p, x, y, z);
-  const [r, g, b] = p.material.color;
+  const { r, g, b } = p;
   // Sky light from above is a little stronger than from below.
   const skyLight = 0.75 + 0.25 * ny;
   out[0] = r * f * (scene.ambient[0] * skyLight + scene.sunColor[0] * sun);

@@ -29,6 +29,25 @@ export function writeDemoItem(
     : writeVideo(layout, item.video, ffmpegPath);
 }
 
+/** Frames whose ground truth PNGs are encoded at once (sharp's default thread pool is 4). */
+const GROUND_TRUTH_AT_ONCE = 4;
+
+/** fn over items, `size` at a time; results in the items' order. */
+async function mapInBatches<T, R>(
+  items: readonly T[],
+  size: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let start = 0; start < items.length; start += size)
+    results.push(
+      ...(await Promise.all(
+        items.slice(start, start + size).map((item, k) => fn(item, start + k)),
+      )),
+    );
+  return results;
+}
+
 async function writeGroundTruth(
   layout: DemoLayout,
   baseName: string,
@@ -126,7 +145,6 @@ async function writeVideo(
       view.rgb.fill(on ? 255 : 0, (y * view.width + x) * 3, (y * view.width + x) * 3 + 3);
     });
   const mediaFile = `videos/${video.name}`;
-  await encodeH264(ffmpegPath, views, video, path.join(layout.mediaDir, mediaFile));
 
   // One encoding for the whole clip, so a depth value means the same distance in every frame.
   const all = new Float32Array(views.length * 2);
@@ -137,12 +155,21 @@ async function writeVideo(
   });
   const encoding = encodingFor(all);
   const stem = path.parse(video.name).name;
-  const frames: DemoGroundTruth[] = [];
-  for (const [k, view] of views.entries()) {
-    const name = `videos/${stem}/frame-${String(k).padStart(4, '0')}`;
-    frames.push(await writeGroundTruth(layout, name, view, encoding, video.focalLength35mm));
-  }
-  const depthVideo = await writeDepthVideo(layout, stem, views, video, encoding, ffmpegPath);
+  // The clip, its per-frame ground truth and its depth video are independent files: written at
+  // once, ffmpeg's two encoders and sharp's PNG encoding use the cores this thread leaves idle.
+  const [, frames, depthVideo] = await Promise.all([
+    encodeH264(ffmpegPath, views, video, path.join(layout.mediaDir, mediaFile)),
+    mapInBatches(views, GROUND_TRUTH_AT_ONCE, (view, k) =>
+      writeGroundTruth(
+        layout,
+        `videos/${stem}/frame-${String(k).padStart(4, '0')}`,
+        view,
+        encoding,
+        video.focalLength35mm,
+      ),
+    ),
+    writeDepthVideo(layout, stem, views, video, encoding, ffmpegPath),
+  ]);
   return {
     mediaFile,
     capturedAt: video.capturedAt,
