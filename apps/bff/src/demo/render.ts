@@ -1,4 +1,4 @@
-import { type Camera, focalLengthPixels, type Primitive, type Scene, type Vec3 } from './scene';
+import { type Camera, focalLengthPixels, type Primitive, type Scene } from './scene';
 
 export interface RenderedView {
   width: number;
