@@ -95,6 +95,16 @@ test('open a photo, step next and previous, and come back to the same place', as
   await expect(viewer).toHaveCount(0);
   expect(await scroller.evaluate((el) => el.scrollTop)).toBe(scrolled);
   await expect(page.locator(`[data-testid=media-card][data-id="${firstId}"]`)).toBeInViewport();
+
+  // Opened again: the same viewer, its 3D canvas made once for the page, not once per open.
+  await page.locator(`[data-testid=media-card][data-id="${firstId}"]`).click();
+  await expect(viewer).toHaveAttribute('data-state', /flat|3d/, { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await expect(viewer).toHaveCount(0);
+  const canvasesMade = await page.evaluate(
+    () => performance.getEntriesByName('viewer:canvas-created').length,
+  );
+  expect(canvasesMade).toBe(1);
 });
 
 test('a failed request is shown, not a blank page', async ({ page }) => {

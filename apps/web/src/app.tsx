@@ -21,6 +21,28 @@ const PhotoViewer = lazy(() =>
 );
 const VrStage = lazy(() => import('./xr/vr-stage'));
 
+/** How long the page may stay busy before the viewer is prepared anyway. */
+const VIEWER_PREPARE_TIMEOUT_MS = 3_000;
+
+/**
+ * True once the page has had an idle moment after loading: the photo viewer is then loaded and
+ * prepared (hidden), so the first photo opens without creating it.
+ */
+function useWhenIdle(): boolean {
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(() => setIdle(true), {
+        timeout: VIEWER_PREPARE_TIMEOUT_MS,
+      });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(() => setIdle(true), 500);
+    return () => clearTimeout(timer);
+  }, []);
+  return idle;
+}
+
 /** Library changes (uploads, deletes) arriving together reload the timeline once. */
 const RELOAD_DEBOUNCE_MS = 400;
 
@@ -35,6 +57,7 @@ export function App() {
   const support = useVrSupport();
   const sources = useLibrarySources();
   const markVrReady = useCallback(() => setVrReady(true), []);
+  const viewerReady = useWhenIdle();
 
   useEffect(() => {
     void gallery.reload();
@@ -139,9 +162,14 @@ export function App() {
           </button>
         </div>
       )}
-      <GalleryView store={gallery} onOpen={open} reveal={openId ? null : lastOpen} />
-      {openId && !presenting && (
-        <Suspense fallback={<p data-testid="viewer-loading">Opening…</p>}>
+      <GalleryView
+        store={gallery}
+        onOpen={open}
+        onIntent={preloadMedia}
+        reveal={openId ? null : lastOpen}
+      />
+      {(openId || viewerReady) && !presenting && (
+        <Suspense fallback={openId && <p data-testid="viewer-loading">Opening…</p>}>
           <PhotoViewer id={openId} onClose={close} onStep={step} />
         </Suspense>
       )}

@@ -7,11 +7,15 @@ import { useMediaEvents } from './use-media-events';
  * One item's detail, fetched again whenever a newer depth map for it is announced (reprocessed
  * here or anywhere), so the view can swap it in place.
  */
-export function useMediaDetail(id: string): { item: MediaDetail | null; error: string | null } {
+export function useMediaDetail(id: string | null): {
+  item: MediaDetail | null;
+  error: string | null;
+} {
   const [item, setItem] = useState<MediaDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
   useEffect(() => {
+    if (!id) return;
     let live = true;
     loadMediaDetail(id, revision > 0).then(
       (detail) => {
@@ -33,5 +37,5 @@ export function useMediaDetail(id: string): { item: MediaDetail | null; error: s
     },
     onResync: () => setRevision((r) => r + 1),
   });
-  return { item: item?.id === id ? item : null, error };
+  return { item: id && item?.id === id ? item : null, error: id ? error : null };
 }

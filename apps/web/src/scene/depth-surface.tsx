@@ -34,6 +34,8 @@ interface Props {
   /** 0 = flat … 1 = the most relief allowed (see `reliefFor`). */
   strength: number;
   onShown?: (shown: DepthSurfaceShown) => void;
+  /** Leave User Timing marks (false for the viewer's warm-up, which nobody is waiting for). */
+  timed?: boolean;
 }
 
 /**
@@ -50,6 +52,7 @@ export function DepthSurface({
   distanceMeters,
   strength,
   onShown,
+  timed = true,
 }: Props) {
   const gl = useThree((s) => s.gl);
   const uniforms = useMemo(createDepthSurfaceUniforms, []);
@@ -92,8 +95,8 @@ export function DepthSurface({
   // What the frame loop shows is its own state, not React's: a depth that arrives is drawn in the
   // next frame, with no render in between (on a slow GPU each render costs a frame).
   const view = useRef<FrameView>(initialView());
-  const latest = useRef({ depth, strength, rect, onShown });
-  latest.current = { depth, strength, rect, onShown };
+  const latest = useRef({ depth, strength, rect, onShown, timed });
+  latest.current = { depth, strength, rect, onShown, timed };
   const surfaceMesh = useRef<THREE.Mesh>(null);
   const backgroundMesh = useRef<THREE.Mesh>(null);
 
@@ -114,7 +117,7 @@ export function DepthSurface({
 
   useFrame((_, delta) => {
     const v = view.current;
-    const { depth, strength, rect, onShown } = latest.current;
+    const { depth, strength, rect, onShown, timed } = latest.current;
     const step = delta / DEPTH_VIEW.blendSeconds;
     if (depth !== v.shown) {
       // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
@@ -181,7 +184,7 @@ export function DepthSurface({
       if (!v.drawn && shown === depth) {
         v.drawn = true;
         // User Timing mark: `pnpm bench web` measures selection → the first frame in depth.
-        performance.mark('depth-surface:3d');
+        if (timed) performance.mark('depth-surface:3d');
       }
     }
 

@@ -12,9 +12,14 @@ const HEADER_PX = 44;
 /** Rows loaded beyond the view, above and below. */
 const OVERSCAN_ROWS = 3;
 
+/** How long the pointer rests on a tile before what opening it needs starts loading. */
+const INTENT_MS = 80;
+
 interface Props {
   store: GalleryStore;
   onOpen: (item: MediaItem) => void;
+  /** The pointer rests on (or the keyboard focuses) a tile: it is likely to be opened next. */
+  onIntent?: (item: MediaItem) => void;
   /** The item to bring into view (the photo just closed), when it is not already. */
   reveal: string | null;
 }
@@ -24,7 +29,7 @@ interface Props {
  * near the view in the DOM, items loaded month by month as they come into view. The scroll
  * position survives opening a photo (the viewer is drawn over it).
  */
-export function GalleryView({ store, onOpen, reveal }: Props) {
+export function GalleryView({ store, onOpen, onIntent, reveal }: Props) {
   useGalleryVersion(store);
   const scroller = useRef<HTMLDivElement>(null);
   const [view, setView] = useState({ top: 0, width: 0, height: 0 });
@@ -163,6 +168,7 @@ export function GalleryView({ store, onOpen, reveal }: Props) {
                   style={style}
                   day={newDay ? day : null}
                   onOpen={onOpen}
+                  onIntent={onIntent}
                 />
               );
             })}
@@ -179,13 +185,19 @@ function MediaTile({
   style,
   day,
   onOpen,
+  onIntent,
 }: {
   item: MediaItem;
   style: React.CSSProperties;
   day: string | null;
   onOpen: (item: MediaItem) => void;
+  onIntent?: (item: MediaItem) => void;
 }) {
   const look = statusLook(item.processingStatus);
+  // A pointer resting on the tile (not one sweeping across the grid) starts its loads early.
+  const intent = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const endIntent = () => clearTimeout(intent.current);
+  useEffect(() => () => clearTimeout(intent.current), []);
   // A preview that cannot be made (a format or file that cannot be decoded) is a card that says so.
   const [noPreview, setNoPreview] = useState(false);
   return (
@@ -194,6 +206,12 @@ function MediaTile({
       className="tile"
       style={style}
       onClick={() => onOpen(item)}
+      onPointerEnter={() => {
+        endIntent();
+        if (onIntent) intent.current = setTimeout(() => onIntent(item), INTENT_MS);
+      }}
+      onPointerLeave={endIntent}
+      onFocus={() => onIntent?.(item)}
       data-testid="media-card"
       data-id={item.id}
       data-media-type={item.mediaType}

@@ -10,6 +10,7 @@ import { RollingSamples } from '../lib/frame-timing';
 import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { useVideoPlayer } from '../scene/use-video-player';
+import { ViewerWarmUp } from '../scene/viewer-warm-up';
 import { PhotoInfoPanel } from './photo-info-panel';
 import { VideoControls } from './video-controls';
 
@@ -24,7 +25,8 @@ const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
 const POINTER_PARALLAX_METERS = 0.15;
 
 interface Props {
-  id: string;
+  /** The item shown; null: nothing open, the viewer waits hidden with its canvas ready. */
+  id: string | null;
   onClose: () => void;
   onStep?: (direction: -1 | 1) => void;
 }
@@ -34,14 +36,20 @@ interface Props {
  * looked at by a camera that leans with the pointer so the depth shows as parallax. Esc closes,
  * arrows step (in a video they seek; Shift+arrows step). A video plays with its controls below;
  * space or a click on it plays and pauses. Loading and errors are shown, never a blank.
+ *
+ * It stays mounted between items (hidden while nothing is open): its WebGL canvas is created and
+ * the depth view's shaders compiled once, before the first photo is opened, not on every open.
  */
 export function PhotoViewer({ id, onClose, onStep }: Props) {
+  const open = id !== null;
+  const [warm, setWarm] = useState(false);
+  const onWarm = useCallback(() => setWarm(true), []);
   const { item, error: loadError } = useMediaDetail(id);
   const player = useVideoPlayer(item);
   const depthNote = describeVideoDepth(item, useDepthProgress(item));
   // Stepping to another item starts from loading, not from the last item's status.
   const [reported, setReported] = useState<DepthMediaStatus | null>(null);
-  const status = reported?.mediaId === id ? reported : { ...LOADING, mediaId: id };
+  const status = reported?.mediaId === id ? reported : { ...LOADING, mediaId: id ?? '' };
   const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [stats, setStats] = useState<RenderCounts>({
     triangles: 0,
@@ -55,8 +63,17 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
 
   const [size, setSize] = useState<number>(DEPTH_VIEW.placement.sizeScale.default);
   const [distance, setDistance] = useState<number>(DEPTH_VIEW.placement.distanceMeters);
+  // Each open starts from the default view, as a newly created viewer did.
+  useEffect(() => {
+    if (open) return;
+    setStrength(DEPTH_VIEW.depthStrength.default);
+    setSize(DEPTH_VIEW.placement.sizeScale.default);
+    setDistance(DEPTH_VIEW.placement.distanceMeters);
+    pointer.current = { x: 0, y: 0 };
+  }, [open]);
 
   useEffect(() => {
+    if (!open) return;
     const onKey = (event: KeyboardEvent) => {
       const arrow = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
       if (event.key === 'Escape') onClose();
@@ -68,15 +85,16 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [onClose, onStep, player]);
+  }, [open, onClose, onStep, player]);
 
   const onStatus = useCallback((s: DepthMediaStatus) => setReported(s), []);
   const failed = loadError ?? (status.state === 'error' ? status.error : undefined);
 
   return (
     <div
-      className="viewer"
-      data-testid="photo-viewer"
+      className={open ? 'viewer' : 'viewer viewer-idle'}
+      aria-hidden={!open}
+      data-testid={open ? 'photo-viewer' : 'photo-viewer-idle'}
       data-state={loadError ? 'error' : status.state}
       data-media-id={id}
       data-depth-map-id={status.depthMapId ?? ''}
@@ -97,7 +115,9 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       }}
     >
       <Canvas
-        data-testid="photo-canvas"
+        data-testid={open ? 'photo-canvas' : undefined}
+        // Hidden and warmed up: no frames drawn until something is opened.
+        frameloop={open || !warm ? 'always' : 'never'}
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
         gl={{ preserveDrawingBuffer: true, antialias: true }}
         onCreated={() => performance.mark('viewer:canvas-created')}
@@ -106,7 +126,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
         <RenderStats onStats={setStats} />
-        {item && (
+        {!warm && <ViewerWarmUp onWarm={onWarm} />}
+        {open && item && (
           <ScreenDepthMedia
             key={item.id}
             item={item}
@@ -118,63 +139,65 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           />
         )}
       </Canvas>
-      {failed && (
+      {open && failed && (
         <div className="viewer-placeholder" data-testid="viewer-placeholder" role="alert">
           <strong>{item?.originalFilename ?? 'This item'} cannot be shown</strong>
           <span>{failed}</span>
         </div>
       )}
-      {item && <PhotoInfoPanel item={item} />}
-      {player && <VideoControls player={player} depthNote={depthNote} />}
-      <div className="viewer-bar">
-        <button type="button" onClick={onClose} data-testid="viewer-back">
-          ← Back
-        </button>
-        <button
-          type="button"
-          onClick={() => onStep?.(-1)}
-          data-testid="viewer-prev"
-          aria-label="Previous"
-        >
-          ◀
-        </button>
-        <button
-          type="button"
-          onClick={() => onStep?.(1)}
-          data-testid="viewer-next"
-          aria-label="Next"
-        >
-          ▶
-        </button>
-        <span className="viewer-title">{item?.originalFilename ?? ''}</span>
-        <Slider
-          label="Depth"
-          testId="depth-strength"
-          value={strength}
-          onChange={setStrength}
-          min={DEPTH_VIEW.depthStrength.min}
-          max={DEPTH_VIEW.depthStrength.max}
-        />
-        <Slider
-          label="Size"
-          testId="photo-size"
-          value={size}
-          onChange={setSize}
-          min={DEPTH_VIEW.placement.sizeScale.min}
-          max={DEPTH_VIEW.placement.sizeScale.max}
-        />
-        <Slider
-          label="Distance"
-          testId="photo-distance"
-          value={distance}
-          onChange={setDistance}
-          min={DEPTH_VIEW.placement.minDistanceMeters}
-          max={DEPTH_VIEW.placement.maxDistanceMeters}
-        />
-        <span className="viewer-status" data-testid="viewer-status">
-          {describeStatus(item, loadError, status, depthNote)}
-        </span>
-      </div>
+      {open && item && <PhotoInfoPanel item={item} />}
+      {open && player && <VideoControls player={player} depthNote={depthNote} />}
+      {open && (
+        <div className="viewer-bar">
+          <button type="button" onClick={onClose} data-testid="viewer-back">
+            ← Back
+          </button>
+          <button
+            type="button"
+            onClick={() => onStep?.(-1)}
+            data-testid="viewer-prev"
+            aria-label="Previous"
+          >
+            ◀
+          </button>
+          <button
+            type="button"
+            onClick={() => onStep?.(1)}
+            data-testid="viewer-next"
+            aria-label="Next"
+          >
+            ▶
+          </button>
+          <span className="viewer-title">{item?.originalFilename ?? ''}</span>
+          <Slider
+            label="Depth"
+            testId="depth-strength"
+            value={strength}
+            onChange={setStrength}
+            min={DEPTH_VIEW.depthStrength.min}
+            max={DEPTH_VIEW.depthStrength.max}
+          />
+          <Slider
+            label="Size"
+            testId="photo-size"
+            value={size}
+            onChange={setSize}
+            min={DEPTH_VIEW.placement.sizeScale.min}
+            max={DEPTH_VIEW.placement.sizeScale.max}
+          />
+          <Slider
+            label="Distance"
+            testId="photo-distance"
+            value={distance}
+            onChange={setDistance}
+            min={DEPTH_VIEW.placement.minDistanceMeters}
+            max={DEPTH_VIEW.placement.maxDistanceMeters}
+          />
+          <span className="viewer-status" data-testid="viewer-status">
+            {describeStatus(item, loadError, status, depthNote)}
+          </span>
+        </div>
+      )}
     </div>
   );
 }

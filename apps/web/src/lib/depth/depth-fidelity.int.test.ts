@@ -68,7 +68,7 @@ describe('the depth surface against the demo ground truth', { timeout: 120_000 }
 
   /** The map as the app reads it: its own PNG decoder, samples 0…1. */
   const loadMap = async (photo: GroundTruthPhoto) => {
-    const decoded = decodeDepthPng(
+    const decoded = await decodeDepthPng(
       new Uint8Array(await readFile(path.join(truthDir, photo.depthFile))),
     );
     const samples = Float32Array.from(decoded.samples, (s) => s / 65535);

@@ -21,9 +21,11 @@ const png16 = (width: number, height: number, f: (x: number, y: number) => numbe
   });
 
 describe('decoding depth PNGs', () => {
-  it('keeps a 16-bit ramp: every level distinct, in the samples and in the GPU half floats', () => {
+  it('keeps a 16-bit ramp: every level distinct, in the samples and in the GPU half floats', async () => {
     const width = 2048;
-    const decoded = decodeDepthPng(png16(width, 8, (x) => Math.round((x / (width - 1)) * 65535)));
+    const decoded = await decodeDepthPng(
+      png16(width, 8, (x) => Math.round((x / (width - 1)) * 65535)),
+    );
     expect(decoded).toMatchObject({ width, height: 8, bitDepth: 16 });
     expect(new Set(decoded.samples).size).toBe(2048);
     // Half floats hold 2048 levels per octave: all of them, within 2^-11 of the sample.
@@ -47,18 +49,18 @@ describe('decoding depth PNGs', () => {
     expect(toHalfFloat(1)).toBe(0x3c00);
   });
 
-  it('reads rows top first, and widens 8-bit maps (flagging them)', () => {
-    const decoded = decodeDepthPng(png16(3, 2, (x, y) => y * 1000 + x));
+  it('reads rows top first, and widens 8-bit maps (flagging them)', async () => {
+    const decoded = await decodeDepthPng(png16(3, 2, (x, y) => y * 1000 + x));
     expect(Array.from(decoded.samples)).toEqual([0, 1, 2, 1000, 1001, 1002]);
-    const eight = decodeDepthPng(
+    const eight = await decodeDepthPng(
       encode({ width: 2, height: 1, depth: 8, channels: 1, data: Uint8Array.from([0, 255]) }),
     );
     expect(eight.bitDepth).toBe(8);
     expect(Array.from(eight.samples)).toEqual([0, 65535]);
   });
 
-  it('refuses bytes that are not a PNG', () => {
-    expect(() => decodeDepthPng(new Uint8Array([1, 2, 3]))).toThrow(/not a PNG depth map/);
+  it('refuses bytes that are not a PNG', async () => {
+    await expect(decodeDepthPng(new Uint8Array([1, 2, 3]))).rejects.toThrow(/not a PNG depth map/);
   });
 });
 

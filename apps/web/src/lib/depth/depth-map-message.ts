@@ -8,6 +8,8 @@ export interface DecodedDepthMap {
   bitDepth: 8 | 16;
   stats: DepthStats;
   halfFloats: Uint16Array;
+  /** How long the worker took to decode it, ms (a User Timing measure on the page). */
+  decodeMs: number;
 }
 
 export interface DepthMapRequest {

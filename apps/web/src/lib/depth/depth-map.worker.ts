@@ -6,12 +6,13 @@ import { depthStats } from './depth-stats';
 import { samplesToHalfFloats } from './half-float';
 
 /** Decodes depth PNGs off the main thread: 16 bits kept, as half floats ready for the GPU. */
-self.onmessage = (event: MessageEvent<DepthMapRequest>) => {
+self.onmessage = async (event: MessageEvent<DepthMapRequest>) => {
   const { id, bytes } = event.data;
   const post = (result: DepthMapResult, transfer: Transferable[] = []) =>
     (self as unknown as Worker).postMessage(result, transfer);
   try {
-    const decoded = decodeDepthPng(new Uint8Array(bytes));
+    const started = performance.now();
+    const decoded = await decodeDepthPng(new Uint8Array(bytes));
     const halfFloats = samplesToHalfFloats(decoded.samples);
     post(
       {
@@ -23,6 +24,7 @@ self.onmessage = (event: MessageEvent<DepthMapRequest>) => {
           bitDepth: decoded.bitDepth,
           stats: depthStats(decoded.samples, 65535),
           halfFloats,
+          decodeMs: performance.now() - started,
         },
       },
       [halfFloats.buffer],

@@ -1,0 +1,78 @@
+import { useFrame } from '@react-three/fiber';
+import { useEffect, useMemo, useRef } from 'react';
+import * as THREE from 'three';
+import { interpretDepth } from '../lib/depth/depth-conversion';
+import { depthStats } from '../lib/depth/depth-stats';
+import { samplesToHalfFloats } from '../lib/depth/half-float';
+import { screenFitBox } from '../lib/depth/placement';
+import type { ColourSource, DepthSource } from './depth-sources';
+import { DepthSurface } from './depth-surface';
+import { WHOLE_TEXTURE } from './depth-surface-material';
+
+/** Frames drawn: the first on the coarse grids, the next on the full ones (see DepthSurface). */
+const WARM_FRAMES = 4;
+const SIDE = 4;
+
+/**
+ * A depth surface of a tiny made-up picture and depth, drawn for a few frames in the hidden viewer
+ * before anything is opened: the depth view's shader programs (surface, far side, prepasses) are
+ * compiled and linked then, so the browser has them at hand when a photo opens. Then it reports
+ * `onWarm` and is taken away (its textures and targets freed).
+ */
+export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
+  const { colour, depth } = useMemo(() => warmUpSources(), []);
+  useEffect(() => () => colour.texture.dispose(), [colour]);
+  const frames = useRef(0);
+  useFrame(() => {
+    if (++frames.current === WARM_FRAMES) onWarm();
+  });
+  const box = useMemo(() => screenFitBox(Math.PI / 3, 16 / 9), []);
+  return (
+    <DepthSurface
+      colour={colour}
+      depth={depth}
+      box={box}
+      sizeScale={1}
+      distanceMeters={2}
+      strength={1}
+      timed={false}
+    />
+  );
+}
+
+function warmUpSources(): { colour: ColourSource; depth: DepthSource } {
+  const rgba = new Uint8Array(SIDE * SIDE * 4).fill(128);
+  const colourTexture = new THREE.DataTexture(rgba, SIDE, SIDE, THREE.RGBAFormat);
+  colourTexture.colorSpace = THREE.SRGBColorSpace;
+  colourTexture.needsUpdate = true;
+  // A ramp of disparities, near at the bottom: a relief with edges, as a real map has.
+  const samples = Uint16Array.from({ length: SIDE * SIDE }, (_, i) =>
+    Math.round(((Math.floor(i / SIDE) + 1) / SIDE) * 65535),
+  );
+  const depthTexture = new THREE.DataTexture(
+    samplesToHalfFloats(samples),
+    SIDE,
+    SIDE,
+    THREE.RedFormat,
+    THREE.HalfFloatType,
+  );
+  depthTexture.minFilter = THREE.LinearFilter;
+  depthTexture.magFilter = THREE.LinearFilter;
+  depthTexture.needsUpdate = true;
+  return {
+    colour: {
+      texture: colourTexture,
+      region: WHOLE_TEXTURE(SIDE, SIDE),
+      decode: false,
+      aspect: 4 / 3,
+    },
+    depth: {
+      id: 'warm-up',
+      texture: depthTexture,
+      region: { offset: [0, 1], scale: [1, -1], texels: [SIDE, SIDE] },
+      stats: depthStats(samples, 65535),
+      encoding: interpretDepth(null).encoding,
+      cameraHalfTanX: Math.tan(Math.PI / 6),
+    },
+  };
+}
