@@ -3,16 +3,21 @@ import { Hono } from 'hono';
 import type { AppDeps } from './app-deps';
 import { isDatabaseUnavailable } from './db/database';
 import { HttpProblem, TooManyRequestsError } from './errors';
-import { depthModelRoutes } from './routes/depth-model.routes';
-import { eventsRoutes } from './routes/events.routes';
-import { healthRoutes } from './routes/health.routes';
-import { mediaRoutes } from './routes/media.routes';
-import { openApiRoutes } from './routes/openapi.routes';
+import { DEPTH_MODEL_MOUNT, depthModelRoutes } from './routes/depth-model.routes';
+import { EVENTS_MOUNT, eventsRoutes } from './routes/events.routes';
+import { HEALTH_MOUNT, healthRoutes } from './routes/health.routes';
+import { MEDIA_MOUNT, mediaRoutes } from './routes/media.routes';
+import { OPENAPI_MOUNT, openApiRoutes } from './routes/openapi.routes';
 import { pairingRoutes } from './routes/pairing.routes';
-import { queueRoutes } from './routes/queue.routes';
-import { sessionsRoutes } from './routes/sessions.routes';
-import { collectionsRoutes, sourcesRoutes } from './routes/sources.routes';
-import { timelineRoutes } from './routes/timeline.routes';
+import { QUEUE_MOUNT, queueRoutes } from './routes/queue.routes';
+import { SESSIONS_MOUNT, sessionsRoutes } from './routes/sessions.routes';
+import {
+  COLLECTIONS_MOUNT,
+  collectionsRoutes,
+  SOURCES_MOUNT,
+  sourcesRoutes,
+} from './routes/sources.routes';
+import { TIMELINE_MOUNT, timelineRoutes } from './routes/timeline.routes';
 import { webAppRoutes } from './routes/web-app.routes';
 import { accessControl } from './security/access';
 import { hostCheck } from './security/allowed-hosts';
@@ -54,16 +59,16 @@ export function createApp(deps: AppDeps) {
   app.use(securityHeaders());
   app.use(accessControl(deps.access));
   app.route('/', pairingRoutes(deps, deps.pairing, deps.access));
-  app.route('/api/health', healthRoutes(deps.db, deps.access));
-  app.route('/api/media', mediaRoutes(deps));
-  app.route('/api/timeline', timelineRoutes(deps));
-  app.route('/api/sessions', sessionsRoutes(deps));
-  app.route('/api/queue', queueRoutes(deps));
-  app.route('/api/events', eventsRoutes(deps));
-  app.route('/api/depth-model', depthModelRoutes(deps));
-  app.route('/api/collections', collectionsRoutes(deps));
-  app.route('/api/sources', sourcesRoutes(deps));
-  app.route('/api/openapi.json', openApiRoutes(deps.version));
+  app.route(HEALTH_MOUNT, healthRoutes(deps.db, deps.access));
+  app.route(MEDIA_MOUNT, mediaRoutes(deps));
+  app.route(TIMELINE_MOUNT, timelineRoutes(deps));
+  app.route(SESSIONS_MOUNT, sessionsRoutes(deps));
+  app.route(QUEUE_MOUNT, queueRoutes(deps));
+  app.route(EVENTS_MOUNT, eventsRoutes(deps));
+  app.route(DEPTH_MODEL_MOUNT, depthModelRoutes(deps));
+  app.route(COLLECTIONS_MOUNT, collectionsRoutes(deps));
+  app.route(SOURCES_MOUNT, sourcesRoutes(deps));
+  app.route(OPENAPI_MOUNT, openApiRoutes(deps.version));
   app.all('/api/*', () => problem(404, 'Not Found', 'no such API endpoint'));
   if (deps.webDistDir) app.route('/', webAppRoutes(deps.webDistDir));
 

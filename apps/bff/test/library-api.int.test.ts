@@ -8,6 +8,7 @@ import {
   timelineSchema,
 } from '@immichvr/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app';
 import { ENGINES } from './helpers/test-database';
 import { startTestServer, type TestServer } from './helpers/test-server';
 
@@ -298,5 +299,15 @@ describe.each(ENGINES)('the library API on %s', (engine) => {
     const doc = (await res.json()) as { openapi: string; paths: Record<string, object> };
     expect(doc.openapi).toBe('3.1.0');
     for (const e of API_ENDPOINTS) expect(doc.paths[e.path]).toHaveProperty(e.method);
+  });
+
+  it('serves exactly the endpoints of the shared contract under /api, no more, no fewer', () => {
+    const served = createApp(s.deps)
+      .routes.filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL' && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.path}`);
+    const contract = API_ENDPOINTS.map(
+      (e) => `${e.method.toUpperCase()} ${e.path.replace(/\{(\w+)\}/g, ':$1')}`,
+    );
+    expect([...new Set(served)].sort()).toEqual([...contract].sort());
   });
 });

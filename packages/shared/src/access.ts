@@ -11,6 +11,9 @@ export const pairingRequestSchema = z.object({
     .max(32, 'code is too long'),
 });
 
+/** A pairing code was asked for: it is shown in the terminal until then. */
+export const pairingTicketSchema = z.object({ expiresAt: timestamp });
+
 export const pairingResponseSchema = z.object({ sessionId: z.uuid(), deviceName: z.string() });
 
 export const deviceSessionSchema = z.object({

@@ -3,6 +3,7 @@ import {
   deviceSessionListSchema,
   pairingRequestSchema,
   pairingResponseSchema,
+  pairingTicketSchema,
   sessionRevokeParamsSchema,
   sessionRevokeResponseSchema,
 } from './access';
@@ -29,7 +30,7 @@ import { libraryFilterQuerySchema, timelineSchema } from './timeline';
 
 type Body =
   | { kind: 'json'; schema: z.ZodType }
-  | { kind: 'binary'; contentTypes: string[] }
+  | { kind: 'binary'; contentTypes: readonly string[] }
   | { kind: 'multipart'; field: string }
   | { kind: 'event-stream'; events: Record<string, z.ZodType> };
 
@@ -42,12 +43,13 @@ export interface Endpoint {
   query?: z.ZodObject;
   body?: Body;
   /** Success responses by status; errors are always problem+json. */
-  responses: Record<number, { description: string; body?: Body; headers?: string[] }>;
+  responses: Record<number, { description: string; body?: Body; headers?: readonly string[] }>;
   /** Error statuses this endpoint answers with (problem+json). */
-  problems: number[];
+  problems: readonly number[];
 }
 
-const json = (schema: z.ZodType): Body => ({ kind: 'json', schema });
+/** A JSON body, its schema's type kept (the web client's results are typed from it). */
+const json = <S extends z.ZodType>(schema: S) => ({ kind: 'json' as const, schema });
 const fileHeaders = ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'];
 const fileResponses = (contentTypes: string[]) => ({
   200: {
@@ -63,16 +65,21 @@ const fileResponses = (contentTypes: string[]) => ({
   304: { description: 'unchanged (If-None-Match)' },
 });
 
-/** Every endpoint of the API: the OpenAPI document is generated from this list. */
-export const API_ENDPOINTS: Endpoint[] = [
-  {
+/**
+ * Every endpoint of the API, by name: defined here once. The BFF registers its routes from these
+ * paths (routes/route-path.ts; a test checks that every one is served and nothing else under
+ * /api), the web client calls them through `apiUrl` with the response schema named here, and the
+ * OpenAPI document is generated from them.
+ */
+export const API = {
+  health: {
     method: 'get',
     path: '/api/health',
     summary: 'Whether the server and its database are up',
     responses: { 200: { description: 'up', body: json(healthResponseSchema) } },
     problems: [503],
   },
-  {
+  mediaList: {
     method: 'get',
     path: '/api/media',
     summary: 'A page of the library, newest capture first (keyset cursor)',
@@ -80,7 +87,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'a page', body: json(mediaPageSchema) } },
     problems: [400],
   },
-  {
+  timeline: {
     method: 'get',
     path: '/api/timeline',
     summary: 'How many items each month holds, newest first (the gallery layout and scrubber)',
@@ -88,28 +95,28 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'the months', body: json(timelineSchema) } },
     problems: [400],
   },
-  {
+  collections: {
     method: 'get',
     path: '/api/collections',
     summary: 'Albums and people (from Immich) with their item counts: the gallery filters',
     responses: { 200: { description: 'by kind, then name', body: json(collectionListSchema) } },
     problems: [],
   },
-  {
+  sources: {
     method: 'get',
     path: '/api/sources',
     summary: 'Where the sync with the Immich server stands (last run, counts, last error)',
     responses: { 200: { description: 'the sources', body: json(sourcesResponseSchema) } },
     problems: [],
   },
-  {
+  immichSync: {
     method: 'post',
     path: '/api/sources/immich/sync',
     summary: 'Sync with the Immich server now (joins a run in progress)',
     responses: { 202: { description: 'started', body: json(sourcesResponseSchema) } },
     problems: [404],
   },
-  {
+  upload: {
     method: 'post',
     path: '/api/media',
     summary: 'Upload one photo or video (multipart field `file`); queued for depth',
@@ -117,7 +124,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 201: { description: 'added', body: json(mediaDetailSchema) } },
     problems: [400, 409, 413, 415],
   },
-  {
+  mediaDetail: {
     method: 'get',
     path: '/api/media/{id}',
     summary: 'One item with its file facts',
@@ -125,7 +132,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'the item', body: json(mediaDetailSchema) } },
     problems: [400, 404],
   },
-  {
+  mediaDelete: {
     method: 'delete',
     path: '/api/media/{id}',
     summary:
@@ -134,7 +141,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 204: { description: 'deleted' } },
     problems: [400, 404, 409],
   },
-  {
+  original: {
     method: 'get',
     path: '/api/media/{id}/original',
     summary: 'The original file (also HEAD), with ranges and validators',
@@ -142,7 +149,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: fileResponses(['image/*', 'video/*']),
     problems: [400, 404, 416],
   },
-  {
+  preview: {
     method: 'get',
     path: '/api/media/{id}/preview',
     summary: 'A downscaled, EXIF-oriented JPEG (a frame for videos)',
@@ -151,7 +158,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: fileResponses(['image/jpeg']),
     problems: [400, 404, 415, 416, 422],
   },
-  {
+  depth: {
     method: 'get',
     path: '/api/media/{id}/depth',
     summary: 'The depth map (16-bit grey PNG, near = high)',
@@ -159,7 +166,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: fileResponses(['image/png']),
     problems: [400, 404, 416],
   },
-  {
+  reprocess: {
     method: 'post',
     path: '/api/media/{id}/reprocess',
     summary: 'Queue the item for depth; joins an unfinished job instead of adding one',
@@ -171,7 +178,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     },
     problems: [400, 404],
   },
-  {
+  queueList: {
     method: 'get',
     path: '/api/queue',
     summary: 'Queue items, newest first',
@@ -179,14 +186,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'a page', body: json(queuePageSchema) } },
     problems: [400],
   },
-  {
+  queueSummary: {
     method: 'get',
     path: '/api/queue/summary',
     summary: 'Rows of the processing_queue_summary view',
     responses: { 200: { description: 'counts by status', body: json(queueSummarySchema) } },
     problems: [],
   },
-  {
+  queueCancel: {
     method: 'post',
     path: '/api/queue/{queueId}/cancel',
     summary: 'Cancel a pending, queued or processing job',
@@ -194,7 +201,7 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'cancelled', body: json(queueItemSchema) } },
     problems: [400, 404, 409],
   },
-  {
+  events: {
     method: 'get',
     path: '/api/events',
     summary:
@@ -215,7 +222,17 @@ export const API_ENDPOINTS: Endpoint[] = [
     },
     problems: [],
   },
-  {
+  pairingRequest: {
+    method: 'post',
+    path: '/api/pairing/requests',
+    summary:
+      'Ask for a pairing code (LAN mode): it is printed in the terminal, for this device alone (ticket cookie)',
+    responses: {
+      201: { description: 'code issued', body: json(pairingTicketSchema), headers: ['Set-Cookie'] },
+    },
+    problems: [404, 429],
+  },
+  pairing: {
     method: 'post',
     path: '/api/pairing',
     summary:
@@ -226,14 +243,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     },
     problems: [400, 403, 404, 429],
   },
-  {
+  sessions: {
     method: 'get',
     path: '/api/sessions',
     summary: 'Paired devices (this machine, a paired device or API_TOKEN)',
     responses: { 200: { description: 'the sessions', body: json(deviceSessionListSchema) } },
     problems: [401],
   },
-  {
+  sessionRevoke: {
     method: 'post',
     path: '/api/sessions/{id}/revoke',
     summary: 'Revoke a paired device (an id prefix, or all); it must pair again',
@@ -241,14 +258,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     responses: { 200: { description: 'revoked', body: json(sessionRevokeResponseSchema) } },
     problems: [400, 401, 403, 404],
   },
-  {
+  depthModel: {
     method: 'get',
     path: '/api/depth-model',
     summary: 'What makes depth maps now, the model the app can fetch, and its download',
     responses: { 200: { description: 'the status', body: json(depthModelStatusSchema) } },
     problems: [],
   },
-  {
+  depthModelDownload: {
     method: 'post',
     path: '/api/depth-model/download',
     summary:
@@ -259,11 +276,14 @@ export const API_ENDPOINTS: Endpoint[] = [
     },
     problems: [409],
   },
-  {
+  openApi: {
     method: 'get',
     path: '/api/openapi.json',
     summary: 'This document',
     responses: { 200: { description: 'OpenAPI 3.1' } },
     problems: [],
   },
-];
+} as const satisfies Record<string, Endpoint>;
+
+/** The endpoints as a list (the OpenAPI document, tests that visit each). */
+export const API_ENDPOINTS: Endpoint[] = Object.values(API);

@@ -1,5 +1,6 @@
 export * from './access';
 export * from './api-contract';
+export * from './api-url';
 export * from './depth-encoding';
 export * from './depth-model';
 export * from './enums';

@@ -1,12 +1,17 @@
+import { API } from '@immichvr/shared';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { AppDeps } from '../app-deps';
 import type { SentEvent } from '../services/media-events.service';
+import { routePath } from './route-path';
 
 /** How long a client waits before reconnecting after the stream drops. */
 const RETRY_MS = 3_000;
 /** Events queued for one client that is not reading before it is dropped (it will resync). */
 const MAX_PENDING_WRITES = 500;
+
+/** Where these routes are mounted (app.ts); their paths are the shared contract's. */
+export const EVENTS_MOUNT = '/api/events';
 
 /**
  * GET /api/events: Server-Sent Events of every status change. A comment line every heartbeat
@@ -14,7 +19,7 @@ const MAX_PENDING_WRITES = 500;
  * or `lastEventId` query for a first connect) replays what was missed.
  */
 export function eventsRoutes({ events, heartbeatMs }: AppDeps) {
-  return new Hono().get('/', (c) => {
+  return new Hono().get(routePath(API.events, EVENTS_MOUNT), (c) => {
     const lastEventId = c.req.header('last-event-id') ?? c.req.query('lastEventId');
     c.header('Cache-Control', 'no-cache, no-transform');
     c.header('X-Accel-Buffering', 'no');

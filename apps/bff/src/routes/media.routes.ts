@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import {
+  API,
   mediaIdParamsSchema,
   mediaListQuerySchema,
   previewQuerySchema,
@@ -13,11 +14,15 @@ import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
 import { sendFile } from '../storage/send-file';
+import { routePath } from './route-path';
 import { parseInput } from './validate';
 
 /** An item's files never change under its id; depth maps do (reprocessing), so they revalidate. */
 const ORIGINAL_CACHE = 'private, max-age=86400';
 const DEPTH_CACHE = 'private, no-cache';
+
+/** Where these routes are mounted (app.ts); their paths are the shared contract's. */
+export const MEDIA_MOUNT = '/api/media';
 
 export function mediaRoutes(deps: AppDeps) {
   const { db, logger, layout, files } = deps;
@@ -32,11 +37,11 @@ export function mediaRoutes(deps: AppDeps) {
   };
 
   return new Hono<{ Bindings: HttpBindings }>()
-    .get('/', async (c) => {
+    .get(routePath(API.mediaList, MEDIA_MOUNT), async (c) => {
       const query = parseInput(mediaListQuerySchema, c.req.query());
       return c.json(await getLibraryPage(db, query));
     })
-    .post('/', async (c) => {
+    .post(routePath(API.upload, MEDIA_MOUNT), async (c) => {
       const body = c.env?.incoming ?? Readable.fromWeb((c.req.raw.body ?? emptyBody()) as never);
       const headers = Object.fromEntries(c.req.raw.headers);
       const item = await uploadMedia(db, headers, body, deps.uploads);
@@ -45,14 +50,14 @@ export function mediaRoutes(deps: AppDeps) {
       return c.json(item, 201);
     })
     .get('/:id', async (c) => c.json(await getMediaDetail(db, idOf(c.req.param('id')))))
-    .delete('/:id', async (c) => {
+    .delete(routePath(API.mediaDelete, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       const { originalRemoved } = await deleteMedia(db, layout, id);
       files.forget(id);
       logger.info('deleted', { id, originalRemoved });
       return c.body(null, 204);
     })
-    .on(['GET', 'HEAD'], '/:id/original', async (c) => {
+    .on(['GET', 'HEAD'], routePath(API.original, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       const { file, row } = await files.original(id);
       return sendFile(c.req.raw, file, {
@@ -61,7 +66,7 @@ export function mediaRoutes(deps: AppDeps) {
         cacheControl: ORIGINAL_CACHE,
       }).catch(forgetOnMissing(id));
     })
-    .on(['GET', 'HEAD'], '/:id/preview', async (c) => {
+    .on(['GET', 'HEAD'], routePath(API.preview, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       const { size } = parseInput(previewQuerySchema, c.req.query());
       const described = await files.describe(id);
@@ -90,7 +95,7 @@ export function mediaRoutes(deps: AppDeps) {
         cacheControl: ORIGINAL_CACHE,
       });
     })
-    .on(['GET', 'HEAD'], '/:id/depth', async (c) => {
+    .on(['GET', 'HEAD'], routePath(API.depth, MEDIA_MOUNT), async (c) => {
       const { file, row } = await files.depthMap(idOf(c.req.param('id')));
       if (c.req.method === 'GET') deps.depthAccess.record(row.id);
       return sendFile(c.req.raw, file, {
@@ -99,7 +104,7 @@ export function mediaRoutes(deps: AppDeps) {
         cacheControl: DEPTH_CACHE,
       });
     })
-    .post('/:id/reprocess', async (c) => {
+    .post(routePath(API.reprocess, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       const text = await c.req.text();
       let json: unknown = {};

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { HttpBindings } from '@hono/node-server';
-import { pairingRequestSchema } from '@immichvr/shared';
+import { API, pairingRequestSchema } from '@immichvr/shared';
 import { type Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppDeps } from '../app-deps';
@@ -13,6 +13,7 @@ import {
 } from '../security/access';
 import { CONTENT_SECURITY_POLICY } from '../security/security-headers';
 import { deviceName, PAIRING, type PairingCodes, pairDevice } from '../services/pairing.service';
+import { routePath } from './route-path';
 import { parseInput } from './validate';
 
 /** A year: the device stays paired until revoked (`pnpm sessions revoke`). */
@@ -104,7 +105,7 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
         return withCookies(c, page(error.message, error.status === 429 ? 429 : 403));
       }
     })
-    .post('/api/pairing/requests', (c) => {
+    .post(routePath(API.pairingRequest, '/'), (c) => {
       if (policy.mode === 'open')
         throw new HttpProblem(404, 'Not Found', 'pairing is off: this server is not on the LAN');
       const { ticket, expiresAt } = codes.open(requester(c));
@@ -112,7 +113,7 @@ export function pairingRoutes(deps: AppDeps, codes: PairingCodes, policy: Access
       c.header('Cache-Control', 'no-store');
       return c.json({ expiresAt: expiresAt.toISOString() }, 201);
     })
-    .post('/api/pairing', async (c) => {
+    .post(routePath(API.pairing, '/'), async (c) => {
       if (policy.mode === 'open')
         throw new HttpProblem(404, 'Not Found', 'pairing is off: this server is not on the LAN');
       const { code } = parseInput(pairingRequestSchema, await c.req.json().catch(() => ({})));

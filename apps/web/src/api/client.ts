@@ -1,18 +1,12 @@
 import {
-  type DepthModelStatus,
-  depthModelStatusSchema,
-  type HealthResponse,
-  healthResponseSchema,
-  type MediaDetail,
-  type MediaPage,
-  mediaDetailSchema,
-  mediaPageSchema,
+  API,
+  type ApiRequest,
+  type ApiResult,
+  apiUrl,
+  type Endpoint,
   monthEnd,
   problemSchema,
-  type QueueItem,
-  queueItemSchema,
-  type Timeline,
-  timelineSchema,
+  resultSchema,
 } from '@immichvr/shared';
 import type { z } from 'zod';
 
@@ -64,37 +58,51 @@ export async function fetchFile(url: string, what: string, signal?: AbortSignal)
   return response.blob();
 }
 
+/**
+ * Calls an endpoint of the shared contract: its URL built from the contract's path, its answer
+ * checked against (and typed by) the contract's schema. `body` is sent as JSON.
+ */
+export function callApi<E extends Endpoint>(
+  endpoint: E,
+  request: ApiRequest<E>,
+  body?: unknown,
+): Promise<ApiResult<E>> {
+  const schema = resultSchema(endpoint);
+  if (!schema) throw new Error(`${endpoint.path} answers no JSON`);
+  const init: RequestInit = { method: endpoint.method.toUpperCase() };
+  if (body !== undefined) {
+    init.headers = { 'content-type': 'application/json' };
+    init.body = JSON.stringify(body);
+  }
+  return getJson(apiUrl(endpoint, request), schema, init) as Promise<ApiResult<E>>;
+}
+
 export const api = {
-  health: (): Promise<HealthResponse> => getJson('/api/health', healthResponseSchema),
-  timeline: (filter: Record<string, string>): Promise<Timeline> =>
-    getJson(`/api/timeline?${new URLSearchParams(filter)}`, timelineSchema),
+  health: () => callApi(API.health, {}),
+  timeline: (filter: Record<string, string>) => callApi(API.timeline, { query: filter }),
   /** A page of one month, newest first (`before` the month's end), or the page after `cursor`. */
   monthPage: (
     filter: Record<string, string>,
     month: string,
     cursor: string | null,
     limit: number,
-  ): Promise<MediaPage> =>
-    getJson(
-      `/api/media?${new URLSearchParams({
+  ) =>
+    callApi(API.mediaList, {
+      query: {
         ...filter,
         limit: String(limit),
         ...(cursor ? { cursor } : { before: monthEnd(month) }),
-      })}`,
-      mediaPageSchema,
-    ),
-  mediaDetail: (id: string): Promise<MediaDetail> => getJson(`/api/media/${id}`, mediaDetailSchema),
-  /** Queues the item for a new depth map, first in line (joins a job already waiting). */
-  reprocess: (id: string): Promise<QueueItem> =>
-    getJson(`/api/media/${id}/reprocess`, queueItemSchema, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ priority: 1 }),
+      },
     }),
-  cancel: (queueId: string): Promise<QueueItem> =>
-    getJson(`/api/queue/${queueId}/cancel`, queueItemSchema, { method: 'POST' }),
-  depthModel: (): Promise<DepthModelStatus> => getJson('/api/depth-model', depthModelStatusSchema),
+  mediaDetail: (id: string) => callApi(API.mediaDetail, { params: { id } }),
+  /** Queues the item for a new depth map, first in line (joins a job already waiting). */
+  reprocess: (id: string) => callApi(API.reprocess, { params: { id } }, { priority: 1 }),
+  cancel: (queueId: string) => callApi(API.queueCancel, { params: { queueId } }),
+  depthModel: () => callApi(API.depthModel, {}),
   /** Starts (or resumes) fetching the offered depth model. */
-  fetchDepthModel: (): Promise<DepthModelStatus> =>
-    getJson('/api/depth-model/download', depthModelStatusSchema, { method: 'POST' }),
+  fetchDepthModel: () => callApi(API.depthModelDownload, {}),
+  sources: () => callApi(API.sources, {}),
+  /** Starts an Immich sync now; the sources' status as it starts. */
+  syncImmich: () => callApi(API.immichSync, {}),
+  collections: () => callApi(API.collections, {}),
 };

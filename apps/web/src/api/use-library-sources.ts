@@ -1,11 +1,6 @@
-import {
-  type Collection,
-  collectionListSchema,
-  type ImmichSyncStatus,
-  sourcesResponseSchema,
-} from '@immichvr/shared';
+import type { Collection, ImmichSyncStatus } from '@immichvr/shared';
 import { useSyncExternalStore } from 'react';
-import { getJson } from './client';
+import { api } from './client';
 
 /** How often the sync status is asked for while a sync runs (and after one is started). */
 const RUNNING_POLL_MS = 2_000;
@@ -43,9 +38,7 @@ class LibrarySourcesStore {
   /** Starts a sync now ("Sync now") and follows it. */
   async syncNow(): Promise<void> {
     try {
-      const answer = await getJson('/api/sources/immich/sync', sourcesResponseSchema, {
-        method: 'POST',
-      });
+      const answer = await api.syncImmich();
       this.set({ immich: answer.immich, error: null });
     } catch (error) {
       this.set({ error: (error as Error).message });
@@ -57,11 +50,11 @@ class LibrarySourcesStore {
   async refresh(withCollections = false): Promise<void> {
     clearTimeout(this.timer);
     try {
-      const { immich } = await getJson('/api/sources', sourcesResponseSchema);
+      const { immich } = await api.sources();
       const ended = this.view.immich?.running === true && !immich?.running;
       const collections =
         withCollections || ended
-          ? (await getJson('/api/collections', collectionListSchema)).items
+          ? (await api.collections()).items
           : this.view.collections;
       this.set({ immich, collections, error: null });
       if (immich?.running) this.schedule(RUNNING_POLL_MS);

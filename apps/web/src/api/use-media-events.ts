@@ -1,4 +1,10 @@
-import { MEDIA_EVENTS, type MediaStatusEvent, mediaStatusEventSchema } from '@immichvr/shared';
+import {
+  API,
+  apiUrl,
+  MEDIA_EVENTS,
+  type MediaStatusEvent,
+  mediaStatusEventSchema,
+} from '@immichvr/shared';
 import { useEffect, useRef } from 'react';
 
 export interface MediaEventHandlers {
@@ -14,7 +20,7 @@ const listeners = new Set<React.RefObject<MediaEventHandlers>>();
 let source: EventSource | null = null;
 
 function open(): EventSource {
-  const es = new EventSource('/api/events');
+  const es = new EventSource(apiUrl(API.events, {}));
   const each = (call: (h: MediaEventHandlers) => void) => {
     for (const ref of listeners) call(ref.current);
   };
