@@ -53,9 +53,7 @@ class LibrarySourcesStore {
       const { immich } = await api.sources();
       const ended = this.view.immich?.running === true && !immich?.running;
       const collections =
-        withCollections || ended
-          ? (await api.collections()).items
-          : this.view.collections;
+        withCollections || ended ? (await api.collections()).items : this.view.collections;
       this.set({ immich, collections, error: null });
       if (immich?.running) this.schedule(RUNNING_POLL_MS);
     } catch (error) {
