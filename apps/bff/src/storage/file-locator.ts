@@ -173,6 +173,8 @@ export class FileLocator {
     const known = this.realFolders.get(folder);
     if (known && performance.now() - known.at < ROOTS_TTL_MS) return known.real;
     const real = await realpath(folder).catch(() => null);
+    // A folder not there yet (a cache made on first fetch) is looked for again next time.
+    if (real === null) return null;
     if (this.realFolders.size >= MAX_REMEMBERED) this.realFolders.clear();
     this.realFolders.set(folder, { real, at: performance.now() });
     return real;
