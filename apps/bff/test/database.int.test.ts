@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataDirBusyError } from '../src/db/data-dir-lock';
 import { openDatabase } from '../src/db/database';
-import { createTestDatabase, ENGINES } from './helpers/test-database';
+import { createTestDatabase, ENGINES, TEST_POSTGRES_URL } from './helpers/test-database';
 
 const PROBE = `SELECT 9007199254740993::int8 AS big, 1.25::numeric AS num, 7::int4 AS int,
   '2026-01-02T03:04:05Z'::timestamptz AS at, '{"a":[1]}'::jsonb AS doc, ARRAY['x','y']::text[] AS list,
@@ -54,6 +54,26 @@ describe.each(ENGINES)('the database interface on %s', (engine) => {
       ).toEqual({
         n: '0',
       });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe.skipIf(!TEST_POSTGRES_URL)('a PostgreSQL connection lost inside a transaction', () => {
+  it('fails that transaction with the reason, and the process and the pool carry on', async () => {
+    const t = await createTestDatabase('postgres');
+    try {
+      await expect(
+        t.db.transaction(async (tx) => {
+          const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          await t.db.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);
+          // The server's goodbye arrives while the transaction waits for something else.
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await tx.query('SELECT 1');
+        }),
+      ).rejects.toThrow(/terminat|Connection/i);
+      expect((await t.db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await t.cleanup();
     }

@@ -109,6 +109,14 @@ function wrapPool(
     },
     async transaction(fn) {
       const client = await pool.connect();
+      // A server going away between the transaction's statements is an 'error' event on the
+      // checked-out client (the pool listens only to idle ones): unheard, it would crash the
+      // process. The next statement fails and says so; the broken client is then discarded.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
@@ -127,7 +135,8 @@ function wrapPool(
         await client.query('ROLLBACK').catch(() => {});
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(lost);
       }
     },
     ...rest,
