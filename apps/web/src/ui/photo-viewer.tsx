@@ -126,7 +126,8 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
         <RenderStats onStats={setStats} />
-        {!warm && <ViewerWarmUp onWarm={onWarm} />}
+        {/* Only while nothing is shown: a photo opened before it is done is never drawn over. */}
+        {!warm && !open && <ViewerWarmUp onWarm={onWarm} />}
         {open && item && (
           <ScreenDepthMedia
             key={item.id}
