@@ -151,7 +151,9 @@ test('a video plays in depth: colour and depth of the same frame, seek, loop, pa
   expect(samples.length).toBeGreaterThanOrEqual(100);
   expect(mismatched).toEqual([]);
   expect(offTime).toEqual([]);
-  expect(new Set(samples.map((s) => s.colour)).size).toBeGreaterThan(40); // it moved on
+  // It moved on: more than a second's worth of distinct frames (of the clip's 72). Software
+  // rendering on a loaded machine presents every other frame at times, so not "most of them".
+  expect(new Set(samples.map((s) => s.colour)).size).toBeGreaterThan(24);
   expect(samples.every((s) => s.colour < 2 ** FRAME_CODE_BITS)).toBe(true);
   // Software rendering draws a frame every few video frames: what it shows lags, never drifts.
   expect(screenLag[screenLag.length >> 1]).toBeLessThanOrEqual(FPS / 2);
