@@ -55,16 +55,6 @@ export async function completeAndClaimJobs(
   return { completed, claimed };
 }
 
-/** Claims the most urgent due job, or null when none is due (see completeAndClaimJobs). */
-export async function claimNextJob(
-  db: Queryable,
-  workerId: string,
-  leaseSeconds: number,
-): Promise<ClaimedJob | null> {
-  const { claimed } = await completeAndClaimJobs(db, workerId, leaseSeconds, [], 1);
-  return claimed[0] ?? null;
-}
-
 /** Extends a held lease; the job's status, or null when this worker no longer holds it. */
 export async function renewLease(
   db: Queryable,
@@ -119,15 +109,6 @@ export async function completeJobs(
     prepareAs: 'complete_jobs',
   });
   return new Set(rows.map((row) => row.id));
-}
-
-/** Marks a held job completed; false when it was cancelled or taken back meanwhile. */
-export async function completeJob(
-  db: Queryable,
-  jobId: string,
-  workerId: string,
-): Promise<boolean> {
-  return (await completeJobs(db, [jobId], workerId)).has(jobId);
 }
 
 /**
