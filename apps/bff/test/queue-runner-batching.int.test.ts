@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../src/db/database';
+import type { Database, Queryable } from '../src/db/database';
 import { createLogger } from '../src/logger';
 import type { JobHandler } from '../src/worker/queue-runner';
 import { QueueRunner } from '../src/worker/queue-runner';
@@ -66,6 +66,24 @@ function runner(db: Database, concurrency: number, photo: JobHandler): QueueRunn
   });
 }
 
+/** A job result that marks its item's row as written (what a depth map row would be). */
+const writesItem = (mediaId: string, before?: (tx: Queryable) => Promise<unknown>) => ({
+  commit: async (tx: Queryable) => {
+    await before?.(tx);
+    await tx.query(`UPDATE media_items SET original_filename = 'written' WHERE id = $1`, [mediaId]);
+  },
+  discard: async () => {},
+});
+
+/** Each item with whether its result was written, its job's status and error. */
+async function outcomes(db: Database) {
+  const { rows } = await db.query<{ id: string; name: string; status: string; error: string }>(
+    `SELECT m.id, m.original_filename AS name, q.status, q.last_error AS error
+     FROM media_items m JOIN processing_queue q ON q.media_item_id = m.id`,
+  );
+  return rows;
+}
+
 describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (engine) => {
   let t: TestDatabase;
   beforeAll(async () => {
@@ -119,22 +137,12 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
       t.db,
       runner(t.db, 4, async (job) => {
         await wait(5);
-        return {
-          commit: async (tx) => {
-            if (job.media_item_id === broken) await tx.query('SELECT 1 / 0');
-            await tx.query(`UPDATE media_items SET original_filename = 'written' WHERE id = $1`, [
-              job.media_item_id,
-            ]);
-          },
-          discard: async () => {},
-        };
+        return writesItem(job.media_item_id, async (tx) => {
+          if (job.media_item_id === broken) await tx.query('SELECT 1 / 0');
+        });
       }),
     );
-    const { rows } = await t.db.query<{ id: string; name: string; status: string; error: string }>(
-      `SELECT m.id, m.original_filename AS name, q.status, q.last_error AS error
-       FROM media_items m JOIN processing_queue q ON q.media_item_id = m.id`,
-    );
-    for (const row of rows) {
+    for (const row of await outcomes(t.db)) {
       if (row.id === broken) {
         expect(row.name).not.toBe('written');
         expect(row.error).toMatch(/division by zero/);
@@ -155,21 +163,10 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
           await t.db.query(`UPDATE processing_queue SET status = 'cancelled' WHERE id = $1`, [
             job.id,
           ]);
-        return {
-          commit: async (tx) => {
-            await tx.query(`UPDATE media_items SET original_filename = 'written' WHERE id = $1`, [
-              job.media_item_id,
-            ]);
-          },
-          discard: async () => {},
-        };
+        return writesItem(job.media_item_id);
       }),
     );
-    const { rows } = await t.db.query<{ id: string; name: string; status: string }>(
-      `SELECT m.id, m.original_filename AS name, q.status
-       FROM media_items m JOIN processing_queue q ON q.media_item_id = m.id`,
-    );
-    for (const row of rows)
+    for (const row of await outcomes(t.db))
       expect(row).toMatchObject(
         row.id === cancelled
           ? { status: 'cancelled', name: expect.not.stringMatching('written') }
