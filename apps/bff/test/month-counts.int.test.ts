@@ -8,7 +8,10 @@ import {
   countStatusByMonth,
   type LibraryFilter,
   readMonthCounts,
+  refreshStatusMonthCounts,
 } from '../src/db/queries/library.queries';
+import { archiveFinishedJobs } from '../src/db/queries/maintenance.queries';
+import { completeAndClaimJobs, failJob } from '../src/db/queries/worker.queries';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
 
 const FILTERS: LibraryFilter[] = [
@@ -153,6 +156,85 @@ describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
     expect(await readMonthCounts(db)).toEqual([]);
   });
 
+  it('by status follow the queue: claims, completions, failures and retries, re-queues, archiving and concurrent writers', async () => {
+    const db = t.db;
+    const ids: string[] = [];
+    for (let n = 0; n < 30; n++)
+      ids.push(
+        await insertItem(
+          db,
+          200 + n,
+          n % 4 ? 'photo' : 'video',
+          `2025-0${1 + (n % 5)}-10T00:00:00Z`,
+        ),
+      );
+    // One statement queues them all (as an import does), two jobs for some items at once.
+    await db.query(
+      `INSERT INTO processing_queue (media_item_id, status, created_at)
+       SELECT id, 'queued'::processing_status, now() - interval '1 minute' FROM unnest($1::uuid[]) AS id
+       UNION ALL
+       SELECT id, 'pending', now() FROM unnest($2::uuid[]) AS id`,
+      [ids, ids.slice(0, 5)],
+    );
+    await expectTrue('queued in one statement');
+    await db.query(`UPDATE processing_queue SET status = 'queued' WHERE status = 'pending'`);
+
+    const claimed = await completeAndClaimJobs(db, 'w1', 60, [], 12);
+    expect(claimed.claimed).toHaveLength(12);
+    await expectTrue('claimed');
+    const [first, second, ...rest] = claimed.claimed;
+    await failJob(db, (first as { id: string }).id, 'w1', 'broken', 30);
+    await failJob(db, (second as { id: string }).id, 'w1', 'broken', 30, true);
+    const round = await completeAndClaimJobs(
+      db,
+      'w1',
+      60,
+      rest.map((j) => j.id),
+      8,
+    );
+    expect(round.completed.size).toBe(10);
+    await expectTrue('completed, failed, retried and claimed in one round');
+    for (const job of rest.slice(0, 6)) await addDepth(db, job.media_item_id, 'status');
+    await expectTrue('depth maps made');
+
+    // Re-queued: a newer job replaces the completed one as the item's status; the old job archived.
+    for (const job of rest.slice(0, 3))
+      await db.query(`INSERT INTO processing_queue (media_item_id) VALUES ($1)`, [
+        job.media_item_id,
+      ]);
+    await db.query(
+      `UPDATE processing_queue SET completed_at = now() - interval '2 days' WHERE status = 'completed'`,
+    );
+    expect(await archiveFinishedJobs(db, 86_400)).toBeGreaterThanOrEqual(3);
+    await expectTrue('re-queued and archived');
+
+    // Writers on their own connections at once (PostgreSQL: really concurrent).
+    await Promise.all(
+      ids.map(async (id, k) => {
+        await db.transaction(async (tx) => {
+          if (k % 3 === 0)
+            await tx.query(`INSERT INTO processing_queue (media_item_id) VALUES ($1)`, [id]);
+          await tx.query(
+            `UPDATE processing_queue SET status = $2
+             WHERE media_item_id = $1 AND status IN ('queued', 'processing')`,
+            [id, k % 2 ? 'completed' : 'cancelled'],
+          );
+        });
+        // Settling while others still write: each settles what is committed, nothing twice.
+        if (k % 4 === 0) await refreshStatusMonthCounts(db);
+      }),
+    );
+    await expectTrue('concurrent writers');
+    await db.query('DELETE FROM media_items WHERE id = ANY($1::uuid[])', [ids.slice(0, 10)]);
+    await expectTrue('items deleted');
+    await db.query('DELETE FROM media_items');
+    await expectTrue('all deleted');
+    const noted = await db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM media_status_dirty',
+    );
+    expect(noted.rows[0]?.n).toBe('0');
+  });
+
   it('are filled from the library when the migration runs on an existing one', async () => {
     const db = t.db;
     for (let n = 0; n < 6; n++) {
@@ -164,7 +246,8 @@ describe.each(ENGINES)('the maintained month counts on %s', (engine) => {
       );
       if (n < 3) await addDepth(db, id, 'a');
     }
-    expect(await rollback(db, 3)).toEqual([
+    expect(await rollback(db, 4)).toEqual([
+      '11-status-month-counts',
       '10-month-counts-per-statement',
       '09-media-sources',
       '08-month-counts',

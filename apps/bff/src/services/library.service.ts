@@ -61,9 +61,8 @@ function libraryFilter(query: LibraryFilterQuery): LibraryFilter {
 
 /**
  * How many items each month holds under the gallery's filters, newest month first: from the
- * maintained month counts, except under a status filter (a job's status changes too often to be
- * worth counting ahead), which is counted from the jobs with that status, and for favourites, an
- * album or a person (counted from the items, smaller sets).
+ * maintained month counts (by type and depth, and by latest job status under a status filter),
+ * except for favourites, an album or a person (counted from the items, smaller sets).
  */
 export async function getTimeline(db: Queryable, query: LibraryFilterQuery): Promise<Timeline> {
   const filter = { mediaType: query.type, hasDepth: query.hasDepth };

@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '../db/database';
 import type { Unlisten } from '../db/listen';
+import { refreshStatusMonthCounts } from '../db/queries/library.queries';
 import {
   type ClaimedJob,
   completeAndClaimJobs,
@@ -43,6 +44,11 @@ export type JobHandler = (job: ClaimedJob, context: JobContext) => Promise<JobRe
 
 /** Progress is written at most this often per job (each write is a live event). */
 const PROGRESS_EVERY_MS = 500;
+/**
+ * While jobs change status, the timeline's status counts are settled this often (migration 11), so
+ * the notes the queue's triggers leave never pile up between two reads of the timeline.
+ */
+const SETTLE_STATUS_COUNTS_EVERY_MS = 2_000;
 
 export interface QueueRunnerOptions {
   /** Shown in locked_by: host, pid and a random suffix, unique per runner. */
@@ -96,6 +102,9 @@ export class QueueRunner {
   private endIdle: (() => void) | undefined;
   private unlisten: Unlisten | undefined;
   private reaper: NodeJS.Timeout | undefined;
+  private settler: NodeJS.Timeout | undefined;
+  /** Jobs claimed or settled since the status counts were last settled. */
+  private changedSinceSettle = 0;
 
   constructor(
     private readonly db: Database,
@@ -123,6 +132,8 @@ export class QueueRunner {
     const reapEveryMs = Math.max(1_000, (this.options.leaseSeconds * 1000) / 2);
     this.reaper = setInterval(() => void this.reap(), reapEveryMs);
     this.reaper.unref();
+    this.settler = setInterval(() => void this.settleStatusCounts(), SETTLE_STATUS_COUNTS_EVERY_MS);
+    this.settler.unref();
     await this.reap();
     this.loop = this.dispatch();
   }
@@ -136,6 +147,7 @@ export class QueueRunner {
     this.running = false;
     this.wake();
     clearInterval(this.reaper);
+    clearInterval(this.settler);
     const drained = this.loop;
     const timer = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), drainMs).unref());
     if ((await Promise.race([drained, timer])) === 'timeout') {
@@ -167,6 +179,19 @@ export class QueueRunner {
         this.options.logger.warn('took back jobs of a lost worker', { jobs: recovered });
     } catch (error) {
       this.options.logger.warn('lease check failed', { error: (error as Error).message });
+    }
+  }
+
+  private async settleStatusCounts(): Promise<void> {
+    if (this.changedSinceSettle === 0) return;
+    this.changedSinceSettle = 0;
+    try {
+      await refreshStatusMonthCounts(this.db);
+    } catch (error) {
+      this.changedSinceSettle++;
+      this.options.logger.warn('could not settle the status counts', {
+        error: (error as Error).message,
+      });
     }
   }
 
@@ -202,6 +227,7 @@ export class QueueRunner {
         }
       }
       for (const job of claimed) this.launch(job);
+      this.changedSinceSettle += claimed.length + finished.length;
       // Nothing new to do: wait for a job to finish, a NOTIFY, the poll, or stop.
       if (claimed.length === 0 && this.finished.length === 0) await this.idle();
     }

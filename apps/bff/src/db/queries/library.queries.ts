@@ -128,30 +128,38 @@ export async function readMonthCounts(
 }
 
 /**
- * Items per calendar month (UTC) whose latest job has `status`, newest month first: from the jobs
- * with that status (an index), keeping those no later job replaced, instead of finding every
- * item's latest job first.
+ * Settles the items whose status bucket may have changed (migration 11): the writers only note
+ * them. Returns how many notes were read. Called before reading the status counts and by each
+ * worker's lease check, so the notes never pile up.
+ */
+export async function refreshStatusMonthCounts(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ noted: number }>(
+    'SELECT refresh_media_status_counts() AS noted',
+    [],
+    { prepareAs: 'refresh_status_month_counts' },
+  );
+  return rows[0]?.noted ?? 0;
+}
+
+/**
+ * Items per calendar month (UTC) whose latest job has `status`, newest month first, from the counts
+ * migration 11 keeps (settled first): a few hundred rows, whatever the library's size.
  */
 export async function countStatusByMonth(
   db: Queryable,
   status: ProcessingStatus,
   filter: Pick<LibraryFilter, 'mediaType' | 'hasDepth'> = {},
 ): Promise<Array<{ month: string; count: string }>> {
+  await refreshStatusMonthCounts(db);
   const { rows } = await db.query<{ month: string; count: string }>(
-    `SELECT to_char(media_month_of(COALESCE(m.captured_at, m.uploaded_at)), 'YYYY-MM') AS month,
-       count(*)::text AS count
-     FROM processing_queue q
-     JOIN media_items m ON m.id = q.media_item_id
-     WHERE q.status = $1::processing_status
-       AND NOT EXISTS (
-         SELECT 1 FROM processing_queue later
-         WHERE later.media_item_id = q.media_item_id
-           AND (later.created_at, later.id) > (q.created_at, q.id))
-       AND ($2::media_type IS NULL OR m.media_type = $2::media_type)
-       AND ($3::boolean IS NULL
-         OR EXISTS (SELECT 1 FROM depth_map_cache d WHERE d.media_item_id = m.id) = $3::boolean)
-     GROUP BY 1
-     ORDER BY 1 DESC`,
+    `SELECT to_char(month, 'YYYY-MM') AS month, sum(item_count)::text AS count
+     FROM media_status_month_counts
+     WHERE status = $1::processing_status
+       AND ($2::media_type IS NULL OR media_type = $2::media_type)
+       AND ($3::boolean IS NULL OR has_depth = $3::boolean)
+     GROUP BY month
+     HAVING sum(item_count) > 0
+     ORDER BY month DESC`,
     [status, filter.mediaType ?? null, filter.hasDepth ?? null],
     { prepareAs: 'count_status_by_month' },
   );
