@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, read } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import http from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
@@ -9,6 +9,7 @@ import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Hono } from 'hono';
 import type { Logger } from './logger';
+import { OpenFiles } from './storage/open-files';
 import { FILE_CHUNK_BYTES, fileBodyOf } from './storage/send-file';
 
 export interface RunningServer {
@@ -20,14 +21,17 @@ export interface RunningServer {
 }
 
 /**
- * Serves the app on Node. File responses (sendFile) are streamed with stream.pipeline straight to
- * the socket after every middleware has had its say on the headers: about twice the throughput of
- * a web stream, and the file is closed however the response ends.
+ * Serves the app on Node. File responses (sendFile) are written straight to the socket after every
+ * middleware has had its say on the headers, from descriptors kept open for the next request
+ * (OpenFiles): a range up to 1 MiB with one positioned read and one write, anything larger with
+ * stream.pipeline (about twice the throughput of a web stream; the descriptor is given back
+ * however the response ends).
  */
 export function startServer(
   app: Hono<{ Bindings: HttpBindings }>,
   options: { port: number; hostname: string; logger: Logger; tls?: { cert: string; key: string } },
 ): Promise<RunningServer> {
+  const openFiles = new OpenFiles();
   const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
     const response = await app.fetch(request, env as HttpBindings);
     const body = fileBodyOf(response);
@@ -37,16 +41,36 @@ export function startServer(
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) headers['set-cookie'] = cookies;
     outgoing.writeHead(response.status, headers);
+    const lease = await openFiles.acquire(body.file, body.identity).catch(() => undefined);
+    const length = body.end - body.start + 1;
+    if (lease && length <= FILE_CHUNK_BYTES) {
+      // A range or small file: one positioned read, one write; no stream to set up.
+      const buffer = Buffer.allocUnsafe(length);
+      read(lease.fd, buffer, 0, length, body.start, (error, bytesRead) => {
+        lease.release();
+        if (error || bytesRead < length) {
+          // The file shrank or broke since its headers were sent: the client must not wait.
+          outgoing.destroy(error ?? undefined);
+          options.logger.warn('file read failed', {
+            error: error?.message ?? `read ${bytesRead} of ${length} bytes`,
+          });
+        } else outgoing.end(buffer);
+      });
+      return RESPONSE_ALREADY_SENT;
+    }
     const file = createReadStream(body.file, {
+      ...(lease ? { fd: lease.fd, autoClose: false } : {}),
       start: body.start,
       end: body.end,
       highWaterMark: FILE_CHUNK_BYTES,
     });
-    pipeline(file, outgoing as ServerResponse).catch((error: NodeJS.ErrnoException) => {
-      // A client going away mid-file is normal (seeking video, closing a photo).
-      if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
-        options.logger.warn('file stream failed', { error: error.message });
-    });
+    pipeline(file, outgoing as ServerResponse)
+      .catch((error: NodeJS.ErrnoException) => {
+        // A client going away mid-file is normal (seeking video, closing a photo).
+        if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+          options.logger.warn('file stream failed', { error: error.message });
+      })
+      .finally(() => lease?.release());
     return RESPONSE_ALREADY_SENT;
   };
 
@@ -68,6 +92,7 @@ export function startServer(
             new Promise<void>((done) => {
               server.close(() => done());
               if ('closeAllConnections' in server) server.closeAllConnections();
+              openFiles.close();
             }),
         });
       },

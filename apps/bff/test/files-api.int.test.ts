@@ -149,6 +149,44 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
       }
     });
 
+    it('serves a file kept open across requests, and a file replaced on disk as the new one', async () => {
+      // 3 MiB: whole responses go through the stream path, ranges up to 1 MiB through one read.
+      const big = (seed: number) =>
+        Buffer.from(
+          Array.from({ length: 3 * 1024 * 1024 }, (_, i) => (i * seed + (i >> 11)) % 256),
+        );
+      const file = path.join(s.dataDir, 'uploads', 'big.bin');
+      await writeFile(file, big(7));
+      const { rows } = await s.t.db.query<{ id: string }>(
+        `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
+         VALUES ('big.mp4', 'video', $1, $2, 'video/mp4') RETURNING id`,
+        [file, 3 * 1024 * 1024],
+      );
+      const at = `/api/media/${rows[0]?.id}/original`;
+      const expectServed = async (content: Buffer) => {
+        for (let round = 0; round < 2; round++) {
+          const whole = await s.get(at);
+          expect(Buffer.from(await whole.arrayBuffer()).equals(content)).toBe(true);
+          for (const [from, to] of [
+            [0, 1024 * 1024 - 1],
+            [1_500_000, 3_100_000],
+            [3 * 1024 * 1024 - 10, 3 * 1024 * 1024 - 1],
+          ] as const) {
+            const res = await s.get(at, { headers: { Range: `bytes=${from}-${to}` } });
+            expect(res.status).toBe(206);
+            expect(
+              Buffer.from(await res.arrayBuffer()).equals(content.subarray(from, to + 1)),
+            ).toBe(true);
+          }
+        }
+      };
+      await expectServed(big(7));
+      // Replaced as editors and sync tools do: a new file renamed over the old one.
+      await writeFile(`${file}.new`, big(13));
+      await rename(`${file}.new`, file);
+      await expectServed(big(13));
+    });
+
     it('serves an imported original only from its own folder: one swapped for a link into DATA_DIR is refused', async () => {
       const id = ids.get('swapped.jpg') as string;
       const file = path.join(s.dataDir, 'library', 'swapped.jpg');

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import type { FileIdentity } from './open-files';
 
 export interface SendFileOptions {
   contentType: string;
@@ -14,6 +15,8 @@ export interface FileBody {
   file: string;
   start: number;
   end: number;
+  /** The file the path named when its headers were made (an open descriptor must be that one). */
+  identity: FileIdentity;
 }
 
 const FILE_BODY = Symbol('fileBody');
@@ -74,7 +77,7 @@ export async function sendFile(
   headers.set('Content-Length', String(length));
   if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
 
-  const body: FileBody = { file, start, end };
+  const body: FileBody = { file, start, end, identity: { dev: info.dev, ino: info.ino } };
   const response = new Response(lazyFileStream(body), { status, headers });
   Object.defineProperty(response, FILE_BODY, { value: body });
   return response;
