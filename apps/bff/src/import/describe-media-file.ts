@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { NewMediaItem } from '../db/queries/ingest.queries';
-import { sha256File } from './hash-file';
+import { sha256File, sha256Of } from './hash-file';
 import { DEFAULT_MAX_IMAGE_PIXELS, tooManyPixels } from './image-limits';
 import { probePhoto } from './probe-photo';
 import { probeVideo } from './probe-video';
@@ -20,6 +20,12 @@ export interface DescribeOptions {
 }
 
 /**
+ * Files up to this size are read once, whole, and sniffed, hashed and measured from memory (a
+ * photo: one open and read instead of three); larger ones (videos) are streamed.
+ */
+const READ_WHOLE_MAX_BYTES = 32 * 1024 * 1024;
+
+/**
  * A media file as a library row: type by content, size as displayed, capture date, video timing.
  * Files that cannot be in the library give a reason instead.
  */
@@ -28,13 +34,15 @@ export async function describeMediaFile(
   options: DescribeOptions,
 ): Promise<NewMediaItem | { reason: string; tooLarge?: true }> {
   try {
-    const sniffed = await sniffMedia(file);
+    const info = await stat(file);
+    const content = info.size <= READ_WHOLE_MAX_BYTES ? await readFile(file) : null;
+    const sniffed = await sniffMedia(content ?? file);
     if (!sniffed.ok) return { reason: sniffed.reason };
-    const [info, checksum] = await Promise.all([stat(file), options.checksum ?? sha256File(file)]);
+    const checksum = options.checksum ?? (content ? sha256Of(content) : await sha256File(file));
     const facts =
       sniffed.mediaType === 'photo'
         ? {
-            ...(await probePhoto(file, sniffed.mimeType)),
+            ...(await probePhoto(content ?? file, sniffed.mimeType)),
             durationSeconds: null,
             framesPerSecond: null,
           }
@@ -48,7 +56,8 @@ export async function describeMediaFile(
       originalFilename: options.originalFilename ?? path.basename(file),
       mediaType: sniffed.mediaType,
       filePath: file,
-      fileSize: info.size,
+      // What was hashed: a file still being written is described as it was read.
+      fileSize: content?.length ?? info.size,
       mimeType: sniffed.mimeType,
       width: facts.width,
       height: facts.height,

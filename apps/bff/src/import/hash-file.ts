@@ -9,3 +9,8 @@ export async function sha256File(file: string): Promise<string> {
   }
   return hash.digest('hex');
 }
+
+/** SHA-256 of bytes already in memory, as hex. */
+export function sha256Of(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}

@@ -45,10 +45,10 @@ function primaryOf(bytes: Uint8Array) {
 
 /** Size as displayed and the EXIF block, without decoding pixels. */
 export function heifFacts(
-  file: string,
+  source: string | Uint8Array,
 ): Promise<{ width: number; height: number; exif: Buffer | null }> {
   return serially(async () => {
-    const bytes = await readFile(file);
+    const bytes = typeof source === 'string' ? await readFile(source) : source;
     const { primary, images } = primaryOf(bytes);
     try {
       return { width: primary.get_width(), height: primary.get_height(), exif: heifExif(bytes) };

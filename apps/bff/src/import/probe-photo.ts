@@ -10,10 +10,11 @@ export interface PhotoFacts {
   capturedAt: Date | null;
 }
 
-export async function probePhoto(file: string, mimeType?: string): Promise<PhotoFacts> {
+/** `source`: the file, or its content when already read. */
+export async function probePhoto(source: string | Buffer, mimeType?: string): Promise<PhotoFacts> {
   if (mimeType && HEIF_TYPES.has(mimeType)) {
     // HEIC/HEIF: size and EXIF from the container, no pixels decoded.
-    const facts = await heifFacts(file).catch(() => null);
+    const facts = await heifFacts(source).catch(() => null);
     return {
       width: facts?.width ?? null,
       height: facts?.height ?? null,
@@ -23,7 +24,7 @@ export async function probePhoto(file: string, mimeType?: string): Promise<Photo
   let metadata: Metadata;
   try {
     // Only the header is read here, so the size of any image can be learned (and refused) safely.
-    metadata = await sharp(file, { limitInputPixels: false }).metadata();
+    metadata = await sharp(source, { limitInputPixels: false }).metadata();
   } catch {
     // A format sharp cannot read: still a photo of the library, just not measurable here.
     return { width: null, height: null, capturedAt: null };

@@ -1,5 +1,5 @@
 import type { MediaType } from '@immichvr/shared';
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 
 /** Photo and video containers the library accepts, decided by content, never by extension. */
 const SUPPORTED: Record<string, MediaType> = {
@@ -23,8 +23,10 @@ export type SniffResult =
   | { ok: true; mimeType: string; mediaType: MediaType }
   | { ok: false; reason: string };
 
-export async function sniffMedia(file: string): Promise<SniffResult> {
-  const type = await fileTypeFromFile(file);
+/** `source`: the file, or its content when already read. */
+export async function sniffMedia(source: string | Uint8Array): Promise<SniffResult> {
+  const type =
+    typeof source === 'string' ? await fileTypeFromFile(source) : await fileTypeFromBuffer(source);
   if (!type) return { ok: false, reason: 'not a recognised image or video' };
   const mediaType = SUPPORTED[type.mime];
   if (!mediaType) return { ok: false, reason: `unsupported type ${type.mime}` };

@@ -77,11 +77,19 @@ export async function importFolder(
   let processed = summary.alreadyImported;
   options.onProgress?.({ processed, total: files.length, added: 0 });
 
-  for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
-    const batch = fresh.slice(start, start + BATCH_SIZE);
-    const read = await mapConcurrent(batch, READ_CONCURRENCY, (file) =>
+  const readBatch = (start: number) =>
+    mapConcurrent(fresh.slice(start, start + BATCH_SIZE), READ_CONCURRENCY, (file) =>
       describeMediaFile(file, { ffprobePath: options.ffprobePath }),
     );
+  let reading = readBatch(0);
+  for (let start = 0; start < fresh.length; start += BATCH_SIZE) {
+    const batch = fresh.slice(start, start + BATCH_SIZE);
+    const read = await reading;
+    // The next batch is read while this one is written: the disk and the database work at once.
+    if (start + BATCH_SIZE < fresh.length) {
+      reading = readBatch(start + BATCH_SIZE);
+      reading.catch(() => undefined); // awaited next round; never an unhandled rejection meanwhile
+    }
     const candidates: NewMediaItem[] = [];
     for (const [k, result] of read.entries()) {
       if ('reason' in result)
