@@ -50,6 +50,15 @@ export async function benchImport(): Promise<void> {
       const hashStart = performance.now();
       for (const file of files) await sha256File(file);
       const hashRate = files.length / ((performance.now() - hashStart) / 1000);
+      // The import reads 4 files at once: hashing 4 at once is the stricter reference.
+      const lanesStart = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < files.length) await sha256File(files[next++] as string);
+        }),
+      );
+      const lanesRate = files.length / ((performance.now() - lanesStart) / 1000);
 
       const db = await openDatabase({ engine: 'embedded', dataDir: undefined });
       await migrate(db);
@@ -58,7 +67,8 @@ export async function benchImport(): Promise<void> {
       const rate = summary.scanned / summary.seconds;
       console.log(
         `import ${label}: ${summary.added} added in ${summary.seconds.toFixed(2)} s = ${rate.toFixed(0)} files/s ` +
-          `(reference: sha256 alone ${hashRate.toFixed(0)} files/s; ratio ${(rate / hashRate).toFixed(2)}×)`,
+          `(reference: sha256 alone ${hashRate.toFixed(0)} files/s; ratio ${(rate / hashRate).toFixed(2)}×, target ≥ 0.9×; ` +
+          `sha256 4 at once ${lanesRate.toFixed(0)} files/s; ratio ${(rate / lanesRate).toFixed(2)}×)`,
       );
     }
   } finally {
