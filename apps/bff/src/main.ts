@@ -12,6 +12,7 @@ import { createLogger } from './logger';
 import { startHttpsRedirect, startServer } from './node-server';
 import { createLocalToken } from './security/local-token';
 import { seedDemoIfEmpty } from './services/demo-library.service';
+import { ViewerPreviewWarmer } from './services/viewer-preview-warmer';
 import { createDepthWorker } from './worker/create-worker';
 
 const WEB_DIST_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -103,6 +104,13 @@ async function main(): Promise<void> {
       estimator: worker.estimator.modelName,
       concurrency: env.workerConcurrency,
     });
+  // Photos open from a ready viewer preview: made in the background as depth maps appear.
+  const warmer = new ViewerPreviewWarmer(deps);
+  warmer
+    .start(db, deps.events)
+    .catch((error: Error) =>
+      logger.warn('viewer previews are made on first open only', { error: error.message }),
+    );
   const offer = (await deps.depthModel.status()).offer;
   if (offer)
     process.stdout.write(
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     await server.close();
     await redirect?.close();
     worker?.stop();
-    await worker?.runner.stop(4_000);
+    await Promise.all([worker?.runner.stop(4_000), warmer.stop()]);
     await deps.close();
     await db.close();
     process.exit(0);

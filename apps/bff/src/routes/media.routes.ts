@@ -11,6 +11,7 @@ import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps';
 import { BadRequestError, NotFoundError } from '../errors';
 import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library.service';
+import { previewOf } from '../services/preview.service';
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
 import { sendFile } from '../storage/send-file';
@@ -69,26 +70,7 @@ export function mediaRoutes(deps: AppDeps) {
     .on(['GET', 'HEAD'], routePath(API.preview, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       const { size } = parseInput(previewQuerySchema, c.req.query());
-      const described = await files.describe(id);
-      const made = await deps.previews.existing(id, size);
-      // An Immich item not on this machine: made from Immich's preview, not its whole original.
-      const {
-        file: picture,
-        row,
-        still,
-      } = made ? { file: made, row: described, still: false } : await files.pictureSource(id);
-      const preview =
-        made ??
-        (await deps.previews.get(
-          {
-            id,
-            mediaType: still ? 'photo' : row.media_type,
-            mimeType: still ? 'image/jpeg' : row.mime_type,
-            file: picture,
-            durationSeconds: row.duration_seconds === null ? null : Number(row.duration_seconds),
-          },
-          size,
-        ));
+      const { file: preview, row } = await previewOf(deps, id, size);
       return sendFile(c.req.raw, preview, {
         contentType: 'image/jpeg',
         etag: `${row.checksum ?? id}-${size}`,

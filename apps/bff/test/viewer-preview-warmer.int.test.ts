@@ -1,0 +1,81 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ViewerPreviewWarmer } from '../src/services/viewer-preview-warmer';
+import { writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
+import { ENGINES } from './helpers/test-database';
+import { startTestServer, type TestServer } from './helpers/test-server';
+
+describe.each(ENGINES)('viewer previews made ahead on %s', (engine) => {
+  let s: TestServer;
+  let warmer: ViewerPreviewWarmer;
+  beforeAll(async () => {
+    s = await startTestServer(engine, { worker: true });
+  }, 60_000);
+  afterAll(async () => {
+    await warmer?.stop();
+    await s?.close();
+  });
+
+  const upload = async (file: string, type: string) => {
+    const form = new FormData();
+    form.append('file', new Blob([await readFile(file)], { type }), path.basename(file));
+    const res = await s.get('/api/media', { method: 'POST', body: form });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  };
+  const until = async (check: () => Promise<boolean>, what: string) => {
+    for (let i = 0; i < 300; i++) {
+      if (await check()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  };
+  const hasViewerPreview = async (id: string) =>
+    (await s.deps.previews.existing(id, 2048)) !== null;
+
+  it('for a photo once its depth map is made, not for a video; the open then reads it', async () => {
+    const folder = path.join(s.dataDir, 'incoming');
+    await writeTestJpeg(path.join(folder, 'wide.jpg'), { width: 2600, height: 1400 });
+    await writeTestVideo(path.join(folder, 'clip.mp4'));
+    warmer = new ViewerPreviewWarmer(s.deps);
+    await warmer.start(s.t.db, s.deps.events);
+    const photo = await upload(path.join(folder, 'wide.jpg'), 'image/jpeg');
+    const video = await upload(path.join(folder, 'clip.mp4'), 'video/mp4');
+    // The worker makes the photo's depth map; its completion has the preview made.
+    await until(() => hasViewerPreview(photo), "the photo's viewer preview");
+    const file = (await s.deps.previews.existing(photo, 2048)) as string;
+    const meta = await sharp(file).metadata();
+    expect([meta.width, meta.height]).toEqual([2048, 1103]);
+    const res = await s.get(`/api/media/${photo}/preview?size=2048`);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).length).toBe((await stat(file)).size);
+    await until(
+      async () =>
+        (((await (await s.get(`/api/media/${video}`)).json()) as { depthMap: unknown }).depthMap ??
+          null) !== null,
+      "the video's depth",
+    );
+    await warmer.idle();
+    expect(await hasViewerPreview(video)).toBe(false);
+  }, 90_000);
+
+  it('at start, for the newest photos that have a depth map', async () => {
+    await warmer.stop();
+    const folder = path.join(s.dataDir, 'incoming');
+    await writeTestJpeg(path.join(folder, 'second.jpg'), { width: 900, height: 600, seed: 3 });
+    const id = await upload(path.join(folder, 'second.jpg'), 'image/jpeg');
+    await until(
+      async () =>
+        (((await (await s.get(`/api/media/${id}`)).json()) as { depthMap: unknown }).depthMap ??
+          null) !== null,
+      'its depth map',
+    );
+    expect(await hasViewerPreview(id)).toBe(false); // no warmer was running
+    warmer = new ViewerPreviewWarmer(s.deps);
+    await warmer.start(s.t.db, s.deps.events);
+    await warmer.idle();
+    expect(await hasViewerPreview(id)).toBe(true);
+  }, 90_000);
+});
