@@ -1,3 +1,5 @@
+import { rename } from 'node:fs/promises';
+import path from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { decode } from 'fast-png';
 import { setSlider } from '../support/rest-pose';
@@ -160,4 +162,30 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   expect(Math.max(...textures)).toBeLessThanOrEqual(8);
   expect(textures.at(-1)).toBe(textures[0]);
   expect(Math.max(...geometries)).toBeLessThanOrEqual(8);
+});
+
+test('a depth map that cannot be loaded: the photo is shown flat, with the reason', async ({
+  page,
+}) => {
+  const name = '2026-06-19-courtyard.jpg';
+  const depthFile = path.join(
+    process.env.IMMICHVR_E2E_DATA_DIR as string,
+    'demo',
+    'ground-truth',
+    'photos',
+    name.replace(/\.jpg$/, '.depth.png'),
+  );
+  await rename(depthFile, `${depthFile}.away`);
+  try {
+    await openFromGallery(page, '2026-06', name);
+    const viewer = page.getByTestId('photo-viewer');
+    await expect(viewer).toHaveAttribute('data-state', 'flat', { timeout: 30_000 });
+    // Fetched and decoded in the worker: its failure still reaches the viewer, in words.
+    await expect(page.getByTestId('viewer-status')).toHaveText(
+      /^Shown flat: the depth map could not be loaded: .+/,
+      { timeout: 30_000 },
+    );
+  } finally {
+    await rename(`${depthFile}.away`, depthFile);
+  }
 });

@@ -25,9 +25,10 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length > 0) logger.info('migrations applied', { applied });
 
+  let demo: Awaited<ReturnType<typeof seedDemoIfEmpty>> = null;
   if (db.engine === 'embedded' && env.demoLibrary === 'auto') {
     const progress = createProgressLine();
-    const demo = await seedDemoIfEmpty(db, { ...env, onProgress: (line) => progress.update(line) });
+    demo = await seedDemoIfEmpty(db, { ...env, onProgress: (line) => progress.update(line) });
     progress.done();
     if (demo) logger.info('demo library created', { items: demo.added, depthMaps: demo.depthMaps });
   }
@@ -53,6 +54,22 @@ async function main(): Promise<void> {
         }
       : {}),
   });
+  // Photos open from a ready viewer preview: made in the background as depth maps appear, and for
+  // the newest photos now. A demo library made just now has them made before the app opens (the
+  // first thing a newcomer does is open one), not while the page loads.
+  const warmer = new ViewerPreviewWarmer(deps);
+  const warming = warmer
+    .start(db, deps.events)
+    .catch((error: Error) =>
+      logger.warn('viewer previews are made on first open only', { error: error.message }),
+    );
+  if (demo) {
+    const progress = createProgressLine();
+    progress.update('Preparing the demo library’s pictures');
+    await warming;
+    await warmer.idle();
+    progress.done();
+  }
   const app = createApp(deps);
   let redirect: { close(): Promise<void> } | undefined;
   let server: Awaited<ReturnType<typeof startServer>>;
@@ -104,13 +121,6 @@ async function main(): Promise<void> {
       estimator: worker.estimator.modelName,
       concurrency: env.workerConcurrency,
     });
-  // Photos open from a ready viewer preview: made in the background as depth maps appear.
-  const warmer = new ViewerPreviewWarmer(deps);
-  warmer
-    .start(db, deps.events)
-    .catch((error: Error) =>
-      logger.warn('viewer previews are made on first open only', { error: error.message }),
-    );
   const offer = (await deps.depthModel.status()).offer;
   if (offer)
     process.stdout.write(

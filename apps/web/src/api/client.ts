@@ -5,10 +5,10 @@ import {
   apiUrl,
   type Endpoint,
   monthEnd,
-  problemSchema,
   resultSchema,
 } from '@immichvr/shared';
 import type { z } from 'zod';
+import { problemText } from '../lib/problem-text';
 
 export class ApiError extends Error {
   constructor(
@@ -36,9 +36,7 @@ export async function getJson<S extends z.ZodType>(
 
 /** Why a response failed, in words: its problem detail, else its status. */
 async function problemMessage(response: Response): Promise<string> {
-  const body: unknown = await response.json().catch(() => null);
-  const problem = problemSchema.safeParse(body);
-  return problem.success ? (problem.data.detail ?? problem.data.title) : `HTTP ${response.status}`;
+  return problemText(await response.json().catch(() => null), response.status);
 }
 
 /** A file's bytes (a preview, a depth map); a failure says what could not be loaded and why. */

@@ -1,6 +1,6 @@
 import type { MediaDetail, MediaItem } from '@immichvr/shared';
 import type { DecodedDepthMap, DepthMapResult } from '../lib/depth/depth-map-message';
-import { api, fetchFile } from './client';
+import { ApiError, api, fetchFile } from './client';
 
 /**
  * Everything a view of one item loads — its detail, its picture, its depth map — goes through
@@ -83,16 +83,18 @@ function depthWorker(): Worker {
 /** A depth map fetched and decoded (16 bits kept, as the browser would not) in a Web Worker. */
 export function loadDepthMap(url: string): Promise<DecodedDepthMap> {
   return depthMaps.once(url, async () => {
-    const bytes = await (await fetchFile(url, 'the depth map')).arrayBuffer();
     const id = nextId++;
     const result = await new Promise<DepthMapResult>((resolve) => {
       pending.set(id, resolve);
-      depthWorker().postMessage({ id, bytes }, [bytes]);
+      depthWorker().postMessage({ id, url: new URL(url, location.href).href });
     });
-    if (!result.ok) throw new Error(`the depth map could not be read: ${result.error}`);
-    // `pnpm bench web` reads how long the worker spent decoding.
+    if (!result.ok)
+      throw result.status === null
+        ? new Error(`the depth map could not be read: ${result.error}`)
+        : new ApiError(result.status, `the depth map could not be loaded: ${result.error}`);
+    // `pnpm bench web` reads when and how long the worker decoded it.
     performance.measure('depth-map:decode', {
-      end: performance.now(),
+      end: result.map.decodedAtEpochMs - performance.timeOrigin,
       duration: result.map.decodeMs,
     });
     return result.map;

@@ -50,6 +50,12 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   // Stepping to another item starts from loading, not from the last item's status.
   const [reported, setReported] = useState<DepthMediaStatus | null>(null);
   const status = reported?.mediaId === id ? reported : { ...LOADING, mediaId: id ?? '' };
+  // A photo drawn in 3D compiled what the warm-up would: it never runs after one (it would hold
+  // the page for several frames right after the photo is closed).
+  const shown3d = status.state === '3d';
+  useEffect(() => {
+    if (shown3d) setWarm(true);
+  }, [shown3d]);
   const [strength, setStrength] = useState<number>(DEPTH_VIEW.depthStrength.default);
   const [stats, setStats] = useState<RenderCounts>({
     triangles: 0,

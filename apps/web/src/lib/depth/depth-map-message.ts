@@ -10,13 +10,18 @@ export interface DecodedDepthMap {
   halfFloats: Uint16Array;
   /** How long the worker took to decode it, ms (a User Timing measure on the page). */
   decodeMs: number;
+  /** When the worker had decoded it: ms since the epoch (a worker's clock has its own origin). */
+  decodedAtEpochMs: number;
 }
 
+/** The worker fetches the map itself: the page's main thread, busy drawing, never delays it. */
 export interface DepthMapRequest {
   id: number;
-  bytes: ArrayBuffer;
+  /** Absolute (a worker resolves relative URLs against its own script). */
+  url: string;
 }
 
 export type DepthMapResult =
   | { id: number; ok: true; map: DecodedDepthMap }
-  | { id: number; ok: false; error: string };
+  /** `status`: the HTTP status when loading failed (0: unreachable); null when decoding failed. */
+  | { id: number; ok: false; error: string; status: number | null };
