@@ -21,3 +21,18 @@ export class RollingSamples {
     return this.values.length;
   }
 }
+
+/**
+ * A gap this long between two frames is the view resting (drawn on demand), not a slow frame: even
+ * software rendering draws a frame in well under it.
+ */
+export const IDLE_GAP_SECONDS = 0.5;
+
+/**
+ * The time an animation advances by in a frame: the frame's delta, except after the view rested
+ * (a frame drawn on demand after seconds of none), where it moves one 60 Hz step instead of
+ * jumping to its end.
+ */
+export function animationDelta(deltaSeconds: number): number {
+  return deltaSeconds > IDLE_GAP_SECONDS ? 1 / 60 : deltaSeconds;
+}

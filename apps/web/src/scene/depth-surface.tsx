@@ -5,6 +5,7 @@ import { revealCellsPerDisparity } from '../lib/depth/depth-edges';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { type FitBox, reliefFor, restRect } from '../lib/depth/placement';
 import { gridTriangles, type SurfaceGrids, surfaceGrids } from '../lib/depth/surface-grid';
+import { animationDelta } from '../lib/frame-timing';
 import { DepthPrepass } from './depth-prepass';
 import type { ColourSource, DepthSource } from './depth-sources';
 import {
@@ -115,10 +116,15 @@ export function DepthSurface({
     [],
   );
 
-  useFrame((_, delta) => {
+  // Drawn on demand (the desktop viewer): what React changes here (a depth, a picture, the
+  // strength) asks for a frame; the frames then go on until the view has settled.
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => invalidate());
+
+  useFrame(({ invalidate }, delta) => {
     const v = view.current;
     const { depth, strength, rect, onShown, timed } = latest.current;
-    const step = delta / DEPTH_VIEW.blendSeconds;
+    const step = animationDelta(delta) / DEPTH_VIEW.blendSeconds;
     if (depth !== v.shown) {
       // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
       // shown at once; one that comes later grows in from the flat picture.
@@ -198,6 +204,7 @@ export function DepthSurface({
       v.reported = key;
       onShown?.(report);
     }
+    if (!report.settled) invalidate();
   });
 
   return (

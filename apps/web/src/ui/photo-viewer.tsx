@@ -6,7 +6,7 @@ import { describeVideoDepth, useDepthProgress } from '../api/use-depth-progress'
 import { useMediaDetail } from '../api/use-media-detail';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { screenFitBox } from '../lib/depth/placement';
-import { RollingSamples } from '../lib/frame-timing';
+import { animationDelta, IDLE_GAP_SECONDS, RollingSamples } from '../lib/frame-timing';
 import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { useVideoPlayer } from '../scene/use-video-player';
@@ -122,8 +122,12 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     >
       <Canvas
         data-testid={open ? 'photo-canvas' : undefined}
-        // Hidden and warmed up: no frames drawn until something is opened.
-        frameloop={open || !warm ? 'always' : 'never'}
+        // A photo is drawn on demand: while it grows in, the camera eases or something changes,
+        // then no frames at rest (no fan, no battery, a responsive page on software rendering).
+        // A video draws every frame. Hidden and warmed up: no frames until something is opened.
+        frameloop={
+          open ? (item?.mediaType === 'video' ? 'always' : 'demand') : warm ? 'never' : 'always'
+        }
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
         gl={{ preserveDrawingBuffer: true, antialias: true }}
         onCreated={() => performance.mark('viewer:canvas-created')}
@@ -262,14 +266,26 @@ function Slider(props: {
   );
 }
 
-/** Leans the camera with the pointer, easing; it looks straight ahead (−z) throughout. */
+/**
+ * Leans the camera with the pointer, easing; it looks straight ahead (−z) throughout. Drawn on
+ * demand: a pointer move asks for frames, and they go on until the camera has arrived.
+ */
 function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y: number }> }) {
-  useFrame(({ camera }, delta) => {
-    const ease = 1 - Math.exp(-delta * 8);
-    camera.position.x += (pointer.current.x * POINTER_PARALLAX_METERS - camera.position.x) * ease;
-    camera.position.y +=
-      (pointer.current.y * POINTER_PARALLAX_METERS * 0.6 - camera.position.y) * ease;
+  const invalidate = useThree((s) => s.invalidate);
+  useEffect(() => {
+    const moved = () => invalidate();
+    window.addEventListener('pointermove', moved);
+    return () => window.removeEventListener('pointermove', moved);
+  }, [invalidate]);
+  useFrame(({ camera, invalidate }, delta) => {
+    const ease = 1 - Math.exp(-animationDelta(delta) * 8);
+    const dx = pointer.current.x * POINTER_PARALLAX_METERS - camera.position.x;
+    const dy = pointer.current.y * POINTER_PARALLAX_METERS * 0.6 - camera.position.y;
+    camera.position.x += dx * ease;
+    camera.position.y += dy * ease;
     camera.rotation.set(0, 0, 0);
+    // Within a tenth of a millimetre: arrived.
+    if (Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4) invalidate();
   });
   return null;
 }
@@ -297,7 +313,8 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
     let previous = 0;
     const removeBefore = addEffect((now) => {
       started = performance.now();
-      if (previous) intervals.push(now - previous);
+      // A gap after the view rested (drawn on demand) is not a frame's time.
+      if (previous && now - previous < IDLE_GAP_SECONDS * 1000) intervals.push(now - previous);
       previous = now;
     });
     const removeAfter = addAfterEffect(() => {
