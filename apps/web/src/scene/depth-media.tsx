@@ -1,12 +1,12 @@
 import type { MediaDetail } from '@immichvr/shared';
-import { useCallback, useLayoutEffect, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'react';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import { type FitBox, restRect } from '../lib/depth/placement';
 import type { VideoPlayer } from '../lib/video/video-player';
 import type { ColourSource, DepthSource } from './depth-sources';
 import { DepthSurface, type DepthSurfaceShown } from './depth-surface';
 import { TextLabel } from './text-label';
-import { usePhotoDepth, usePictureColour } from './use-photo-sources';
+import { usePhotoDepth, useProgressivePictureColour } from './use-photo-sources';
 import { useVideoSources } from './use-video-sources';
 
 export type DepthMediaState = 'loading' | 'flat' | '3d' | 'error';
@@ -52,9 +52,30 @@ export function DepthMedia(props: Props) {
 }
 
 function PhotoDepthMedia(props: Props) {
-  const colour = usePictureColour(props.item.urls.previewLarge);
-  const depth = usePhotoDepth(props.item);
-  return <DepthMediaView {...props} colour={colour} depth={depth} />;
+  const { item } = props;
+  const depth = usePhotoDepth(item);
+  // The first 3D frame comes before the sharp picture: its depth map is on its way until drawn.
+  const [depthDrawn, setDepthDrawn] = useState(false);
+  const depthComing = item.depthMap?.format === 'png' && !depth.error && !depthDrawn;
+  const urls = useMemo(
+    () => ({ small: item.urls.preview, large: item.urls.previewLarge }),
+    [item.urls.preview, item.urls.previewLarge],
+  );
+  const colour = useProgressivePictureColour(
+    urls,
+    item.width && item.height ? item.width / item.height : undefined,
+    depthComing,
+  );
+  const onDepthDrawn = useCallback(() => setDepthDrawn(true), []);
+  return (
+    <DepthMediaView
+      {...props}
+      colour={colour}
+      depth={depth}
+      colourFinal={colour.large}
+      onDepthDrawn={onDepthDrawn}
+    />
+  );
 }
 
 function VideoDepthMedia(props: Props & { player: VideoPlayer }) {
@@ -76,7 +97,15 @@ function DepthMediaView({
   onStatus,
   colour,
   depth,
-}: Props & { colour: Loaded<ColourSource>; depth: Loaded<DepthSource> }) {
+  colourFinal = true,
+  onDepthDrawn,
+}: Props & {
+  colour: Loaded<ColourSource>;
+  depth: Loaded<DepthSource>;
+  /** false while a smaller picture stands in for the one shown at the end (not settled yet). */
+  colourFinal?: boolean;
+  onDepthDrawn?: () => void;
+}) {
   const [shown, setShown] = useState<DepthSurfaceShown>({
     depthId: null,
     triangles: 0,
@@ -101,10 +130,13 @@ function DepthMediaView({
       state,
       depthMapId: shown.depthId,
       triangles: shown.triangles,
-      settled: state !== 'loading' && shown.settled,
+      settled: state !== 'loading' && shown.settled && colourFinal,
       ...(error ? { error } : {}),
     });
-  }, [item.id, state, shown, error, onStatus]);
+  }, [item.id, state, shown, error, onStatus, colourFinal]);
+  useLayoutEffect(() => {
+    if (shown.depthId) onDepthDrawn?.();
+  }, [shown.depthId, onDepthDrawn]);
 
   if (colour.error) {
     const aspect = item.width && item.height ? item.width / item.height : 4 / 3;

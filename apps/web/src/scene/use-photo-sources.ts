@@ -1,8 +1,8 @@
 import type { MediaDetail } from '@immichvr/shared';
 import { useThree } from '@react-three/fiber';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import * as THREE from 'three';
-import { loadDepthMap, loadPicture } from '../api/media-loads';
+import { loadDepthMap, loadPicture, loadThumbnail } from '../api/media-loads';
 import { cameraHalfTanX } from '../lib/depth/camera-intrinsics';
 import { interpretDepth } from '../lib/depth/depth-conversion';
 import type { ColourSource, DepthSource } from './depth-sources';
@@ -13,43 +13,110 @@ interface Loaded<T> {
   error: string | null;
 }
 
-/** A photo's colour: its EXIF-oriented 2048 px preview, sRGB, mipmapped; disposed when unused. */
-export function usePictureColour(url: string): Loaded<ColourSource> {
+/** A decoded picture as a colour source: sRGB, mipmapped; its texture disposed when unused. */
+function usePictureTexture(bitmap: ImageBitmap | null, aspect?: number): ColourSource | null {
   const gl = useThree((s) => s.gl);
-  const [loaded, setLoaded] = useState<Loaded<ColourSource>>({ source: null, error: null });
+  const source = useMemo(() => {
+    if (!bitmap) return null;
+    const texture = new THREE.Texture(bitmap);
+    texture.flipY = false; // the bitmap is decoded bottom row first
+    texture.colorSpace = THREE.SRGBColorSpace;
+    texture.anisotropy = Math.min(8, gl.capabilities.getMaxAnisotropy());
+    texture.generateMipmaps = true;
+    texture.minFilter = THREE.LinearMipmapLinearFilter;
+    texture.needsUpdate = true;
+    return {
+      texture,
+      region: WHOLE_TEXTURE(bitmap.width, bitmap.height),
+      decode: false,
+      aspect: aspect ?? bitmap.width / bitmap.height,
+    };
+  }, [bitmap, aspect, gl]);
+  useEffect(() => () => source?.texture.dispose(), [source]);
+  return source;
+}
+
+/** A picture's colour: its EXIF-oriented preview at `url` (a video's poster). */
+export function usePictureColour(url: string): Loaded<ColourSource> {
+  const [bitmap, setBitmap] = useState<ImageBitmap | null>(null);
+  const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    let texture: THREE.Texture | undefined;
-    setLoaded({ source: null, error: null });
+    setBitmap(null);
+    setError(null);
     loadPicture(url).then(
-      (bitmap) => {
+      (loaded) => {
         if (!live) return;
-        texture = new THREE.Texture(bitmap);
-        texture.flipY = false; // the bitmap is decoded bottom row first
-        texture.colorSpace = THREE.SRGBColorSpace;
-        texture.anisotropy = Math.min(8, gl.capabilities.getMaxAnisotropy());
-        texture.generateMipmaps = true;
-        texture.minFilter = THREE.LinearMipmapLinearFilter;
-        texture.needsUpdate = true;
         performance.mark('depth-media:colour-ready');
-        setLoaded({
-          source: {
-            texture,
-            region: WHOLE_TEXTURE(bitmap.width, bitmap.height),
-            decode: false,
-            aspect: bitmap.width / bitmap.height,
-          },
-          error: null,
-        });
+        setBitmap(loaded);
       },
-      (error: Error) => live && setLoaded({ source: null, error: error.message }),
+      (failure: Error) => live && setError(failure.message),
     );
     return () => {
       live = false;
-      texture?.dispose();
     };
-  }, [url, gl]);
-  return loaded;
+  }, [url]);
+  return { source: usePictureTexture(bitmap), error };
+}
+
+/**
+ * The longest the large picture is held back for a depth map on its way (a slow depth must not
+ * keep the sharp picture away).
+ */
+const HOLD_LARGE_MS = 1_000;
+
+/**
+ * A photo's colour, progressively: its 256 px preview at once (the gallery's thumbnail, already in
+ * the browser's cache), then the 2048 px one. While `holdLarge` (the depth map is on its way), the
+ * large one waits: uploading it is the slowest step of a first frame on software rendering, and
+ * would hold the first 3D frame back. Both share the photo's aspect, so the swap moves nothing.
+ */
+export function useProgressivePictureColour(
+  urls: { small: string; large: string },
+  aspect: number | undefined,
+  holdLarge: boolean,
+): Loaded<ColourSource> & { large: boolean } {
+  const [small, setSmall] = useState<ImageBitmap | null>(null);
+  const [large, setLarge] = useState<ImageBitmap | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [heldLongEnough, setHeldLongEnough] = useState(false);
+  useEffect(() => {
+    let live = true;
+    setSmall(null);
+    setLarge(null);
+    setError(null);
+    setHeldLongEnough(false);
+    let marked = false;
+    const ready = () => {
+      if (marked) return;
+      marked = true;
+      performance.mark('depth-media:colour-ready');
+    };
+    loadThumbnail(urls.small).then(
+      (loaded) => {
+        if (!live) return;
+        ready();
+        setSmall(loaded);
+      },
+      () => undefined, // the large one is what counts
+    );
+    loadPicture(urls.large).then(
+      (loaded) => {
+        if (!live) return;
+        ready();
+        setLarge(loaded);
+      },
+      (failure: Error) => live && setError(failure.message),
+    );
+    const timer = setTimeout(() => live && setHeldLongEnough(true), HOLD_LARGE_MS);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [urls.small, urls.large]);
+  const showLarge = large !== null && (!holdLarge || heldLongEnough || small === null);
+  const source = usePictureTexture(showLarge ? large : small, aspect);
+  return { source, error, large: showLarge };
 }
 
 /**
