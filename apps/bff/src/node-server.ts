@@ -22,10 +22,10 @@ export interface RunningServer {
 
 /**
  * Serves the app on Node. File responses (sendFile) are written straight to the socket after every
- * middleware has had its say on the headers, from descriptors kept open for the next request
- * (OpenFiles): a range up to 1 MiB with one positioned read and one write, anything larger with
- * stream.pipeline (about twice the throughput of a web stream; the descriptor is given back
- * however the response ends).
+ * middleware has had its say on the headers: a body up to 1 MiB (a range) with one positioned read
+ * from a descriptor kept open for the next request (OpenFiles) and one write; anything larger with
+ * stream.pipeline (about twice the throughput of a web stream; the file is closed however the
+ * response ends).
  */
 export function startServer(
   app: Hono<{ Bindings: HttpBindings }>,
@@ -41,9 +41,14 @@ export function startServer(
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) headers['set-cookie'] = cookies;
     outgoing.writeHead(response.status, headers);
-    const lease = await openFiles.acquire(body.file, body.identity).catch(() => undefined);
     const length = body.end - body.start + 1;
-    if (lease && length <= FILE_CHUNK_BYTES) {
+    // Kept descriptors serve small bodies only: whole files streamed from a shared descriptor
+    // measured slower than from their own (0.79–1.00× against 1.04–1.33× of bare node:http).
+    const lease =
+      length <= FILE_CHUNK_BYTES
+        ? await openFiles.acquire(body.file, body.identity).catch(() => undefined)
+        : undefined;
+    if (lease) {
       // A range or small file: one positioned read, one write; no stream to set up.
       const buffer = Buffer.allocUnsafe(length);
       read(lease.fd, buffer, 0, length, body.start, (error, bytesRead) => {
@@ -59,18 +64,15 @@ export function startServer(
       return RESPONSE_ALREADY_SENT;
     }
     const file = createReadStream(body.file, {
-      ...(lease ? { fd: lease.fd, autoClose: false } : {}),
       start: body.start,
       end: body.end,
       highWaterMark: FILE_CHUNK_BYTES,
     });
-    pipeline(file, outgoing as ServerResponse)
-      .catch((error: NodeJS.ErrnoException) => {
-        // A client going away mid-file is normal (seeking video, closing a photo).
-        if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
-          options.logger.warn('file stream failed', { error: error.message });
-      })
-      .finally(() => lease?.release());
+    pipeline(file, outgoing as ServerResponse).catch((error: NodeJS.ErrnoException) => {
+      // A client going away mid-file is normal (seeking video, closing a photo).
+      if (error.code !== 'ERR_STREAM_PREMATURE_CLOSE')
+        options.logger.warn('file stream failed', { error: error.message });
+    });
     return RESPONSE_ALREADY_SENT;
   };
 
