@@ -12,10 +12,9 @@ export interface OpenFileLease {
   release(): void;
 }
 
+/** One kept descriptor; its key names the path and the file (device, inode) it was opened for. */
 interface Entry {
-  file: string;
   fd: number;
-  identity: FileIdentity;
   /** Responses reading it now: it is closed only at 0. */
   users: number;
   lastUsed: number;
@@ -30,7 +29,8 @@ export interface OpenFilesOptions {
 
 /**
  * Open descriptors of recently served files, as nginx's open_file_cache: a video seeking or a
- * client fetching a file in ranges costs one read per request instead of open, read and close.
+ * client fetching a file in ranges (bodies up to 1 MiB, see node-server.ts) costs one read per
+ * request instead of open, read and close.
  * A descriptor is reused only while the path still names the same file (device and inode, from
  * the stat each response makes anyway); a replaced file is opened anew. Reads use positions
  * (pread), so responses share a descriptor safely.
@@ -66,7 +66,7 @@ export class OpenFiles {
         // descriptor serves this response only.
         return { fd, release: () => close(fd, () => undefined) };
       }
-      entry = { file, fd, identity, users: 0, lastUsed: performance.now() };
+      entry = { fd, users: 0, lastUsed: performance.now() };
       this.entries.set(key, entry);
     }
     entry.users++;
