@@ -10,7 +10,11 @@ import { findMediaSource } from '../src/db/queries/media-sources.queries';
 import { ImmichAuthError, ImmichUnavailableError } from '../src/immich/immich-client';
 import { openImmichSource } from '../src/immich/immich-source';
 import { createLogger, type Logger } from '../src/logger';
-import { type SyncSummary, syncImmich } from '../src/services/immich-sync.service';
+import {
+  SyncAlreadyRunningError,
+  type SyncSummary,
+  syncImmich,
+} from '../src/services/immich-sync.service';
 import { ImmichSyncSchedule } from '../src/services/immich-sync-schedule';
 import { ImmichStandIn } from './helpers/immich-stand-in';
 import { writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
@@ -359,6 +363,58 @@ describe.each(ENGINES)('an Immich server as a library source, on %s', (engine) =
     const after = (await (await srv().get('/api/sources')).json()) as SourcesResponse;
     expect(after.immich?.lastError).toBeNull();
     expect(after.immich?.lastRun).toMatchObject({ removed: 1 });
+  });
+
+  it('runs one sync of a server at a time: a second is refused while the first runs, saying whose it is', async () => {
+    for (let k = 0; k < 6; k++) immich.addAsset({ files: photo });
+    immich.delayMs = 40;
+    const first = sync();
+    const leaseOf = async () => {
+      const { rows } = await srv().t.db.query<{ sync_holder: string | null }>(
+        `SELECT sync_holder FROM media_sources WHERE kind = 'immich'`,
+      );
+      return rows[0]?.sync_holder ?? null;
+    };
+    while ((await leaseOf()) === null) await new Promise((r) => setTimeout(r, 5));
+    const second = await sync().catch((error: Error) => error);
+    expect(second).toBeInstanceOf(SyncAlreadyRunningError);
+    expect((second as Error).message).toMatch(
+      new RegExp(
+        `^another sync of ${immich.url}/api is running \\(${os.hostname()} pid ${process.pid} run \\w+\\)`,
+      ),
+    );
+    // The first went on undisturbed, and gave the lease back.
+    expect(counts(await first)).toMatchObject({ added: 6 });
+    expect(await leaseOf()).toBeNull();
+    immich.delayMs = 0;
+    immich.addAsset({ files: photo });
+    expect(counts(await sync())).toMatchObject({ added: 1 });
+    expect(await gallery()).toHaveLength(7);
+  });
+
+  it('takes over the lease of a sync whose process is gone, or whose lease ran out; waits for a live one elsewhere', async () => {
+    immich.addAsset({ files: photo });
+    await sync();
+    const hold = (holder: string, seconds: number) =>
+      srv().t.db.query(
+        `UPDATE media_sources SET sync_holder = $1,
+           sync_lease_expires_at = now() + $2 * interval '1 second' WHERE kind = 'immich'`,
+        [holder, seconds],
+      );
+    // Killed on this machine: no process 2^22 + 1 (above Linux's pid limit).
+    await hold(`${os.hostname()} pid 4194305 run dead`, 600);
+    immich.addAsset({ files: photo });
+    expect(counts(await sync())).toMatchObject({ added: 1 });
+    // Running on another machine: refused while its lease runs, taken once it ran out.
+    await hold('nas pid 1 run 0a1b2c3d', 600);
+    immich.addAsset({ files: photo });
+    await expect(sync()).rejects.toThrow(
+      /another sync of .* is running \(nas pid 1 run 0a1b2c3d\)/,
+    );
+    expect(await gallery()).toHaveLength(2);
+    await hold('nas pid 1 run 0a1b2c3d', -1);
+    expect(counts(await sync())).toMatchObject({ added: 1 });
+    expect(await gallery()).toHaveLength(3);
   });
 
   it('gives up on a server that does not answer in time, saying so, and the gallery keeps working', async () => {

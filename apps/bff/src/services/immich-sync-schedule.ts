@@ -5,7 +5,12 @@ import { ImmichAuthError, ImmichUnavailableError } from '../immich/immich-client
 import type { ImmichSource } from '../immich/immich-source';
 import type { Logger } from '../logger';
 import type { DataLayout } from '../storage/data-layout';
-import { type ImmichSyncState, type SyncProgress, syncImmich } from './immich-sync.service';
+import {
+  type ImmichSyncState,
+  SyncAlreadyRunningError,
+  type SyncProgress,
+  syncImmich,
+} from './immich-sync.service';
 
 /** First retry after Immich could not be reached; doubled each time up to the interval. */
 const FIRST_RETRY_MS = 30_000;
@@ -14,7 +19,8 @@ const FIRST_RETRY_MS = 30_000;
  * Syncs the Immich source at start and every interval inside `pnpm start`, one run at a time.
  * Immich unreachable or 5xx: retried with back-off (30 s, 1 min, 2 min … up to the interval), the
  * gallery meanwhile showing what it has. A refused key: said once, tried again only at the next
- * interval (no retry storm). `syncNow()` runs one at once (the page's "Sync now").
+ * interval (no retry storm). Another process syncing the same server (`pnpm immich:sync`): retried
+ * with the same back-off. `syncNow()` runs one at once (the page's "Sync now").
  */
 export class ImmichSyncSchedule {
   private timer: NodeJS.Timeout | undefined;
@@ -93,7 +99,8 @@ export class ImmichSyncSchedule {
         });
     } catch (error) {
       const message = (error as Error).message;
-      if (error instanceof ImmichUnavailableError) {
+      // Immich unreachable, or another process syncing the same server: try again soon.
+      if (error instanceof ImmichUnavailableError || error instanceof SyncAlreadyRunningError) {
         this.failures++;
         const backOff = this.firstRetryMs * 2 ** (this.failures - 1);
         delay = Math.min(backOff, this.intervalMs);

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type { AssetResponseDto } from '@immich/sdk';
 import type { Database } from '../db/database';
 import {
@@ -8,10 +10,15 @@ import {
 } from '../db/queries/collections.queries';
 import type { NewMediaItem } from '../db/queries/ingest.queries';
 import {
+  claimSyncLease,
   countSourceItems,
+  findMediaSource,
   listSourceItems,
   type MediaSource,
+  releaseSyncLease,
   removeSourceItems,
+  renewSyncLease,
+  type SyncLease,
   writeSyncState,
 } from '../db/queries/media-sources.queries';
 import { classifyAsset, type ImmichFilePlaces, isShownPerson } from '../immich/immich-asset';
@@ -24,6 +31,18 @@ import { removeItemFiles } from './library.service';
 export const IMMICH_QUEUE_PRIORITY = 7;
 /** Assets per search page (Immich allows up to 1000). */
 const PAGE_SIZE = 1000;
+/** A running sync holds its source's lease this long, renewed a third of the way through. */
+const SYNC_LEASE_SECONDS = 60;
+
+/** Another sync of the same server is running (this process, `pnpm immich:sync`, another server). */
+export class SyncAlreadyRunningError extends Error {
+  override name = 'SyncAlreadyRunningError';
+  constructor(location: string, lease: SyncLease) {
+    super(
+      `another sync of ${location} is running (${lease.holder}); try again once it has finished (its lease runs until ${lease.expiresAt.toISOString()} unless renewed)`,
+    );
+  }
+}
 
 /** What a sync leaves in media_sources.sync_state: enough to go on from where it stopped. */
 export interface ImmichSyncState {
@@ -100,6 +119,49 @@ export async function syncImmich(
   deps: ImmichSyncDeps,
   options: ImmichSyncOptions = {},
 ): Promise<SyncSummary> {
+  const { db, source } = deps;
+  const lease = { holder: syncHolder(), seconds: SYNC_LEASE_SECONDS };
+  let standing = await claimSyncLease(db, source.id, lease.holder, lease.seconds);
+  // A sync killed on this machine (its process is gone) need not be waited for.
+  if (standing && !isAliveHere(standing.holder))
+    standing = await claimSyncLease(db, source.id, lease.holder, lease.seconds, standing.holder);
+  if (standing) throw new SyncAlreadyRunningError(source.location, standing);
+  const renewal = setInterval(
+    () => void renewSyncLease(db, source.id, lease.holder, lease.seconds).catch(() => false),
+    (SYNC_LEASE_SECONDS * 1000) / 3,
+  );
+  renewal.unref();
+  try {
+    // What the last sync left, read once this one holds the lease (the caller's copy may predate
+    // a sync that finished meanwhile).
+    const current = (await findMediaSource(db, source.kind, source.location)) ?? source;
+    return await runSync({ ...deps, source: current }, options, lease);
+  } finally {
+    clearInterval(renewal);
+    await releaseSyncLease(db, source.id, lease.holder).catch(() => {});
+  }
+}
+
+/** Names a sync in its lease: the machine, the process, and which run of that process. */
+const syncHolder = () => `${os.hostname()} pid ${process.pid} run ${randomUUID().slice(0, 8)}`;
+
+/** false only for a holder on this machine whose process no longer exists. */
+function isAliveHere(holder: string): boolean {
+  const named = /^(.*) pid (\d+) run \S+$/.exec(holder);
+  if (!named || named[1] !== os.hostname()) return true;
+  try {
+    process.kill(Number(named[2]), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+async function runSync(
+  deps: ImmichSyncDeps,
+  options: ImmichSyncOptions,
+  lease: { holder: string; seconds: number },
+): Promise<SyncSummary> {
   const started = performance.now();
   const { db, source } = deps;
   const state = { ...(source.syncState as ImmichSyncState) };
@@ -122,7 +184,14 @@ export async function syncImmich(
     progress.removed = summary.removed;
     options.onProgress?.({ ...progress });
   };
-  const save = () => writeSyncState(db, source.id, state as Record<string, unknown>);
+  // Each save also renews the lease; one that finds it lost (this sync stalled past it and another
+  // took over) stops this sync before it writes more.
+  const save = async () => {
+    if (!(await writeSyncState(db, source.id, state as Record<string, unknown>, lease)))
+      throw new Error(
+        `this sync of ${source.location} lost its lease (it stalled for over ${lease.seconds} s and another sync took over)`,
+      );
+  };
 
   try {
     const people = (await deps.client.people()).filter(isShownPerson);

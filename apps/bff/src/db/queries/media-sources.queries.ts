@@ -70,16 +70,87 @@ export async function listMediaSources(
   return rows.map(toSource);
 }
 
-/** Replaces what the source's last sync left (one writer: that source's sync). */
+/**
+ * Replaces what the source's last sync left and extends its lease — only while `holder` holds the
+ * lease (one writer: that source's running sync). false: the lease was lost, nothing written.
+ */
 export async function writeSyncState(
   db: Queryable,
   sourceId: string,
   state: Record<string, unknown>,
+  lease: { holder: string; seconds: number },
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE media_sources
+     SET sync_state = $2::jsonb, sync_lease_expires_at = now() + $4 * interval '1 second'
+     WHERE id = $1 AND sync_holder = $3 RETURNING id`,
+    [sourceId, JSON.stringify(state), lease.holder, lease.seconds],
+  );
+  return rows.length > 0;
+}
+
+/** Who holds a source's sync lease, and until when. */
+export interface SyncLease {
+  holder: string;
+  expiresAt: Date;
+}
+
+/**
+ * Takes the source's sync lease for `holder` (for `seconds`) unless another holder's lease is still
+ * running — or that holder is `replacing` (known to be gone); null when taken, else the lease that
+ * stands in the way.
+ */
+export async function claimSyncLease(
+  db: Queryable,
+  sourceId: string,
+  holder: string,
+  seconds: number,
+  replacing: string | null = null,
+): Promise<SyncLease | null> {
+  const { rows } = await db.query<{ taken: boolean; holder: string; expires_at: Date }>(
+    `WITH taken AS (
+       UPDATE media_sources
+       SET sync_holder = $2, sync_lease_expires_at = now() + $3 * interval '1 second'
+       WHERE id = $1
+         AND (sync_holder IS NULL OR sync_holder IN ($2, $4) OR sync_lease_expires_at < now())
+       RETURNING id
+     )
+     SELECT EXISTS (SELECT 1 FROM taken) AS taken, sync_holder AS holder,
+       sync_lease_expires_at AS expires_at
+     FROM media_sources WHERE id = $1`,
+    [sourceId, holder, seconds, replacing],
+  );
+  const row = rows[0];
+  if (!row) throw new Error(`media source ${sourceId} does not exist`);
+  return row.taken ? null : { holder: row.holder, expiresAt: row.expires_at };
+}
+
+/** Extends a held lease; false when `holder` no longer holds it (it expired and was taken). */
+export async function renewSyncLease(
+  db: Queryable,
+  sourceId: string,
+  holder: string,
+  seconds: number,
+): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE media_sources SET sync_lease_expires_at = now() + $3 * interval '1 second'
+     WHERE id = $1 AND sync_holder = $2 RETURNING id`,
+    [sourceId, holder, seconds],
+  );
+  return rows.length > 0;
+}
+
+/** Gives the lease back (if `holder` still holds it). */
+export async function releaseSyncLease(
+  db: Queryable,
+  sourceId: string,
+  holder: string,
 ): Promise<void> {
-  await db.query('UPDATE media_sources SET sync_state = $2::jsonb WHERE id = $1', [
-    sourceId,
-    JSON.stringify(state),
-  ]);
+  await db.query(
+    `UPDATE media_sources SET sync_holder = NULL, sync_lease_expires_at = NULL
+     WHERE id = $1 AND sync_holder = $2`,
+    [sourceId, holder],
+  );
 }
 
 /** The source's items by external id: what a sync compares against. */
