@@ -26,7 +26,8 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info('migrations applied', { applied });
 
   let demo: Awaited<ReturnType<typeof seedDemoIfEmpty>> = null;
-  if (db.engine === 'embedded' && env.demoLibrary === 'auto') {
+  // A newcomer's first look, unless a library of theirs is configured (an Immich server).
+  if (db.engine === 'embedded' && env.demoLibrary === 'auto' && !env.immich) {
     const progress = createProgressLine();
     demo = await seedDemoIfEmpty(db, { ...env, onProgress: (line) => progress.update(line) });
     progress.done();

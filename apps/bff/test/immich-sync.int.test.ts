@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import {
   syncImmich,
 } from '../src/services/immich-sync.service';
 import { ImmichSyncSchedule } from '../src/services/immich-sync-schedule';
+import { freePort, spawnApp } from './helpers/app-process';
 import { ImmichStandIn } from './helpers/immich-stand-in';
 import { writeTestJpeg, writeTestVideo } from './helpers/media-fixtures';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
@@ -605,4 +607,50 @@ describe.each(ENGINES)('pnpm immich:sync on %s', (engine) => {
       expect.stringMatching(/^immichvr: Immich at .* refused the API key \(HTTP 401/),
     ]);
   });
+});
+
+describe('a first start with an Immich server set', () => {
+  let immich: ImmichStandIn;
+  let dataDir: string;
+  beforeEach(async () => {
+    immich = new ImmichStandIn();
+    await immich.start();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'immich-first-start-'));
+  });
+  afterEach(async () => {
+    await immich.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows that library, not the demo: no demo is rendered into an empty embedded library', async () => {
+    immich.addAsset({ files: photo, originalFileName: 'from-immich.jpg' });
+    const port = await freePort();
+    const app = await spawnApp(
+      {
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        PORT: String(port),
+        DEMO_LIBRARY: 'auto',
+        LOG_LEVEL: 'info',
+        IMMICH_URL: immich.url,
+        IMMICH_API_KEY: immich.apiKey,
+      },
+      [],
+      /listening/,
+    );
+    try {
+      let names: string[] = [];
+      for (let i = 0; i < 200 && names.length === 0; i++) {
+        const page = (await (
+          await fetch(`http://127.0.0.1:${port}/api/media?limit=100`)
+        ).json()) as MediaPage;
+        names = page.items.map((item) => item.originalFilename);
+        if (names.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(names).toEqual(['from-immich.jpg']);
+      expect(existsSync(path.join(dataDir, 'demo'))).toBe(false);
+    } finally {
+      await app.stop();
+    }
+  }, 60_000);
 });
