@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { problemSchema } from '@immichvr/shared';
@@ -70,7 +70,7 @@ describe.skipIf(!canMount).each(ENGINES)('a full or read-only data folder (%s)',
   const upload = async (name: string) => {
     await writeTestJpeg(path.join(fixtures, name), { width: 300, height: 200, seed: name.length });
     const form = new FormData();
-    form.append('file', new Blob([await (await open(path.join(fixtures, name))).readFile()]), name);
+    form.append('file', new Blob([await readFile(path.join(fixtures, name))]), name);
     return s.get('/api/media', { method: 'POST', body: form });
   };
   const reprocess = (id: string) =>
