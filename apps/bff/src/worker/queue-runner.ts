@@ -97,6 +97,12 @@ export class QueueRunner {
   private loop: Promise<void> = Promise.resolve();
   /** Claimed jobs not yet settled (running, or finished and waiting to be completed). */
   private readonly active = new Map<string, AbortController>();
+  /**
+   * Claimed jobs whose handler has not handed them to the loop yet: the slots taken. A finished job
+   * frees its slot as it is handed over, so the round trip that completes it claims the next one —
+   * not a round trip of its own once the job's promise chain has unwound.
+   */
+  private readonly occupied = new Set<string>();
   private finished: Finished[] = [];
   private woken = false;
   private endIdle: (() => void) | undefined;
@@ -207,8 +213,8 @@ export class QueueRunner {
       const withResults = finished.filter((f) => f.result.commit);
       const plain = finished.filter((f) => !f.result.commit);
       if (withResults.length > 0) await this.commitResults(withResults);
-      // Jobs settled in this round trip free their slots for the jobs it claims.
-      const free = this.running ? concurrency - this.active.size + finished.length : 0;
+      // Jobs settled in this round trip freed their slots for the jobs it claims.
+      const free = this.running ? concurrency - this.occupied.size : 0;
       let claimed: ClaimedJob[] = [];
       if (plain.length > 0 || free > 0) {
         try {
@@ -291,8 +297,11 @@ export class QueueRunner {
   private launch(job: ClaimedJob): void {
     const controller = new AbortController();
     this.active.set(job.id, controller);
+    this.occupied.add(job.id);
     void this.run(job, controller).finally(() => {
       this.active.delete(job.id);
+      // Still here when the job failed or stopped; then its slot is free only now.
+      this.occupied.delete(job.id);
       this.wake();
     });
   }
@@ -300,6 +309,7 @@ export class QueueRunner {
   /** Hands a finished job to the loop; resolves once it is completed (true) or found not ours. */
   private completeLater(job: ClaimedJob, result: JobResult): Promise<boolean> {
     return new Promise((settle, fail) => {
+      this.occupied.delete(job.id);
       this.finished.push({ job, result, settle, fail });
       this.wake();
     });

@@ -16,6 +16,11 @@ export interface ClaimedJob extends QueueRow {
  * has a queued_at in the future). The claim locks only the rows it takes (FOR UPDATE SKIP LOCKED):
  * any number of workers on any number of machines can run it at once, and no two get the same job.
  * Every row changed still fires its own status event.
+ *
+ * The limit is written into the statement (one prepared statement per limit, a handful: 0 up to the
+ * runner's concurrency), not passed as a parameter: with every parameter's role then independent of
+ * its value, PostgreSQL settles on one generic plan per connection instead of planning again at
+ * every round trip (planning was ~0.3 ms of the statement's ~1 ms).
  */
 export async function completeAndClaimJobs(
   db: Queryable,
@@ -24,6 +29,8 @@ export async function completeAndClaimJobs(
   doneIds: readonly string[],
   limit: number,
 ): Promise<{ completed: Set<string>; claimed: ClaimedJob[] }> {
+  const take = Math.max(0, Math.floor(limit));
+  if (!Number.isSafeInteger(take)) throw new RangeError(`cannot claim ${limit} jobs`);
   const { rows } = await db.query<ClaimedJob & { completed: string[] | null }>(
     `WITH done AS (
        ${COMPLETE_HELD_JOBS}
@@ -37,14 +44,14 @@ export async function completeAndClaimJobs(
          WHERE status = 'queued' AND queued_at <= now()
          ORDER BY priority, queued_at
          FOR UPDATE SKIP LOCKED
-         LIMIT $4
+         LIMIT ${take}
        )
        RETURNING q.*, (SELECT m.media_type FROM media_items m WHERE m.id = q.media_item_id) AS media_type
      )
      SELECT c.*, d.completed
      FROM (SELECT array_agg(id) AS completed FROM done) d LEFT JOIN claimed c ON true`,
-    [doneIds, workerId, leaseSeconds, limit],
-    { prepareAs: 'complete_and_claim_jobs' },
+    [doneIds, workerId, leaseSeconds],
+    { prepareAs: `complete_and_claim_jobs_${take}` },
   );
   const completed = new Set(rows[0]?.completed ?? []);
   const claimed = rows
