@@ -66,12 +66,48 @@ export interface LibraryFilter {
   collection?: string | undefined;
 }
 
-/** The favourite and collection conditions, on a query whose item id is `media_id`. */
-const MEMBERSHIP_FILTERS = (favorite: string, collection: string) => `
-       AND (${favorite}::boolean IS NULL OR EXISTS (SELECT 1 FROM media_items fi
-         WHERE fi.id = media_id AND fi.is_favorite = ${favorite}::boolean))
-       AND (${collection}::uuid IS NULL OR EXISTS (SELECT 1 FROM media_collection_items ci
-         WHERE ci.media_item_id = media_id AND ci.collection_id = ${collection}::uuid))`;
+/**
+ * The conditions of a filter on the library view, only those the filter sets, with their values
+ * appended to `params`; and its shape (which conditions), which names the prepared statement. A
+ * statement per shape, not one with `$n IS NULL OR …` for every filter: PostgreSQL then keeps a
+ * plan that fits each shape (a generic plan chosen while the first pages were read unfiltered made
+ * a status-filtered page scan the view).
+ */
+function libraryConditions(
+  filter: LibraryFilter & { after?: LibraryKey | null },
+  params: unknown[],
+): { where: string; shape: string } {
+  const value = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const conditions: Array<[string, string]> = [];
+  if (filter.after)
+    conditions.push([
+      'after',
+      `(sort_at, media_id) < (${value(filter.after.sortAt)}::timestamptz, ${value(filter.after.id)}::uuid)`,
+    ]);
+  if (filter.mediaType)
+    conditions.push(['type', `media_type = ${value(filter.mediaType)}::media_type`]);
+  if (filter.status)
+    conditions.push(['status', `processing_status = ${value(filter.status)}::processing_status`]);
+  if (filter.hasDepth !== undefined)
+    conditions.push(['depth', `(depth_map_id IS NOT NULL) = ${value(filter.hasDepth)}::boolean`]);
+  if (filter.favorite !== undefined)
+    conditions.push([
+      'favorite',
+      `EXISTS (SELECT 1 FROM media_items fi WHERE fi.id = media_id AND fi.is_favorite = ${value(filter.favorite)}::boolean)`,
+    ]);
+  if (filter.collection)
+    conditions.push([
+      'collection',
+      `EXISTS (SELECT 1 FROM media_collection_items ci WHERE ci.media_item_id = media_id AND ci.collection_id = ${value(filter.collection)}::uuid)`,
+    ]);
+  return {
+    where: conditions.length ? `WHERE ${conditions.map(([, sql]) => sql).join(' AND ')}` : '',
+    shape: conditions.map(([name]) => name).join(',') || 'all',
+  };
+}
 
 /** A page of the library, newest first, continuing after `after` (keyset: stable under inserts). */
 export async function listLibraryPage(
@@ -80,27 +116,16 @@ export async function listLibraryPage(
   after: LibraryKey | null,
   filter: LibraryFilter = {},
 ): Promise<LibraryRow[]> {
+  const params: unknown[] = [limit];
+  const { where, shape } = libraryConditions({ ...filter, after }, params);
   const { rows } = await db.query<LibraryRow>(
     `SELECT ${libraryColumns()}
      FROM media_processing_status
-     WHERE ($2::timestamptz IS NULL OR (sort_at, media_id) < ($2::timestamptz, $3::uuid))
-       AND ($4::media_type IS NULL OR media_type = $4::media_type)
-       AND ($5::processing_status IS NULL OR processing_status = $5::processing_status)
-       AND ($6::boolean IS NULL OR (depth_map_id IS NOT NULL) = $6::boolean)
-       ${MEMBERSHIP_FILTERS('$7', '$8')}
+     ${where}
      ORDER BY sort_at DESC, media_id DESC
      LIMIT $1`,
-    [
-      limit,
-      after?.sortAt ?? null,
-      after?.id ?? null,
-      filter.mediaType ?? null,
-      filter.status ?? null,
-      filter.hasDepth ?? null,
-      filter.favorite ?? null,
-      filter.collection ?? null,
-    ],
-    { prepareAs: 'list_library_page' },
+    params,
+    { prepareAs: `list_library_page:${shape}` },
   );
   return rows;
 }
@@ -174,24 +199,17 @@ export async function countLibraryByMonth(
   db: Queryable,
   filter: LibraryFilter = {},
 ): Promise<Array<{ month: string; count: string }>> {
+  const params: unknown[] = [];
+  const { where, shape } = libraryConditions(filter, params);
   const { rows } = await db.query<{ month: string; count: string }>(
     `SELECT to_char(date_trunc('month', sort_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month,
        count(*) AS count
      FROM media_processing_status
-     WHERE ($1::media_type IS NULL OR media_type = $1::media_type)
-       AND ($2::processing_status IS NULL OR processing_status = $2::processing_status)
-       AND ($3::boolean IS NULL OR (depth_map_id IS NOT NULL) = $3::boolean)
-       ${MEMBERSHIP_FILTERS('$4', '$5')}
+     ${where}
      GROUP BY 1
      ORDER BY 1 DESC`,
-    [
-      filter.mediaType ?? null,
-      filter.status ?? null,
-      filter.hasDepth ?? null,
-      filter.favorite ?? null,
-      filter.collection ?? null,
-    ],
-    { prepareAs: 'count_library_by_month' },
+    params,
+    { prepareAs: `count_library_by_month:${shape}` },
   );
   return rows;
 }
