@@ -47,6 +47,8 @@ export default defineConfig({
       DATA_DIR,
       DATABASE_URL: '',
       LOG_LEVEL: 'warn',
+      // The demo library and an Immich server side by side (with IMMICH_URL, auto would skip it).
+      DEMO_LIBRARY: 'on',
       DEPTH_MODEL_URL: `http://127.0.0.1:${MODEL_HOST_PORT}/model.onnx`,
       // Synced only when a spec asks (Sync now): until then the Immich line says "not synced yet".
       IMMICH_URL: `http://127.0.0.1:${IMMICH_PORT}`,

@@ -55,7 +55,7 @@ describe('parseEnv', () => {
     [{ PORT: '70000' }, /^Invalid PORT="70000": must be between 1 and 65535/],
     [{ DATABASE_URL: 'mysql://x' }, /^Invalid DATABASE_URL="mysql:\/\/x": must be a postgres:\/\//],
     [{ HOST: 'a b' }, /^Invalid HOST="a b"/],
-    [{ DEMO_LIBRARY: 'yes' }, /^Invalid DEMO_LIBRARY="yes": must be auto or off/],
+    [{ DEMO_LIBRARY: 'yes' }, /^Invalid DEMO_LIBRARY="yes": must be auto, on or off/],
     [{ IMMICH_URL: 'immich:2283' }, /^Invalid IMMICH_URL="immich:2283": must be the http/],
     [{ IMMICH_URL: 'http://immich:2283' }, /^Invalid IMMICH_API_KEY: IMMICH_URL is set/],
     [{ IMMICH_MEDIA_PATH: 'photos' }, /^Invalid IMMICH_MEDIA_PATH="photos": must be an absolute/],

@@ -79,7 +79,9 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(100, 'must be at least 100')
     .default(120_000),
-  DEMO_LIBRARY: z.enum(['auto', 'off'], { error: 'must be auto or off' }).default('auto'),
+  DEMO_LIBRARY: z
+    .enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' })
+    .default('auto'),
   HTTPS_PORT: portSchema.default(21443),
   TLS_CERT: z.string().trim().optional(),
   TLS_KEY: z.string().trim().optional(),
@@ -181,7 +183,11 @@ export type Env = {
   /** auto: CUDA when onnxruntime-node can use it, else the CPU (with a log line saying why). */
   depthExecutionProvider: 'auto' | 'cuda' | 'cpu';
   /** auto: create the demo library on first start of an empty embedded library. */
-  demoLibrary: 'auto' | 'off';
+  /**
+   * auto: the demo on the first start of an empty embedded library, unless an Immich server is set;
+   * on: then even with one (the end-to-end tests show both); off: never.
+   */
+  demoLibrary: 'auto' | 'on' | 'off';
   /** HTTPS port on the LAN (`--lan`); PORT then redirects to it. */
   httpsPort: number;
   /** The user's certificate and key; unset = one generated in DATA_DIR/tls. */

@@ -27,7 +27,8 @@ async function main(): Promise<void> {
 
   let demo: Awaited<ReturnType<typeof seedDemoIfEmpty>> = null;
   // A newcomer's first look, unless a library of theirs is configured (an Immich server).
-  if (db.engine === 'embedded' && env.demoLibrary === 'auto' && !env.immich) {
+  const wantsDemo = env.demoLibrary === 'on' || (env.demoLibrary === 'auto' && !env.immich);
+  if (db.engine === 'embedded' && wantsDemo) {
     const progress = createProgressLine();
     demo = await seedDemoIfEmpty(db, { ...env, onProgress: (line) => progress.update(line) });
     progress.done();
