@@ -23,8 +23,10 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
   const { colour, depth } = useMemo(() => warmUpSources(), []);
   useEffect(() => () => colour.texture.dispose(), [colour]);
   const frames = useRef(0);
-  useFrame(() => {
-    if (++frames.current === WARM_FRAMES) onWarm();
+  useFrame(({ gl }) => {
+    if (++frames.current !== WARM_FRAMES) return;
+    readBackLater(gl.getContext());
+    onWarm();
   });
   const box = useMemo(() => screenFitBox(Math.PI / 3, 16 / 9), []);
   return (
@@ -38,6 +40,24 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
       timed={false}
     />
   );
+}
+
+/**
+ * Asks for one pixel of the frame without waiting for it (into a pixel buffer nobody reads): a
+ * renderer that defers its work until something reads the frame (software rendering: SwiftShader)
+ * then does the warm-up's drawing, and sets itself up to read frames back, now, while the page is
+ * idle — not when the first photo is opened (its first frame took over a second longer there).
+ * Nothing here waits on the GPU; on a GPU it costs nothing.
+ */
+function readBackLater(context: WebGLRenderingContext | WebGL2RenderingContext): void {
+  if (!('PIXEL_PACK_BUFFER' in context)) return;
+  const buffer = context.createBuffer();
+  context.bindBuffer(context.PIXEL_PACK_BUFFER, buffer);
+  context.bufferData(context.PIXEL_PACK_BUFFER, 4, context.STREAM_READ);
+  context.readPixels(0, 0, 1, 1, context.RGBA, context.UNSIGNED_BYTE, 0);
+  context.bindBuffer(context.PIXEL_PACK_BUFFER, null);
+  context.deleteBuffer(buffer);
+  context.flush();
 }
 
 function warmUpSources(): { colour: ColourSource; depth: DepthSource } {
