@@ -79,9 +79,7 @@ const envSchema = z.object({
     .int('must be a whole number')
     .min(100, 'must be at least 100')
     .default(120_000),
-  DEMO_LIBRARY: z
-    .enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' })
-    .default('auto'),
+  DEMO_LIBRARY: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
   HTTPS_PORT: portSchema.default(21443),
   TLS_CERT: z.string().trim().optional(),
   TLS_KEY: z.string().trim().optional(),
