@@ -180,7 +180,6 @@ export type Env = {
   depthModelSha256: string | undefined;
   /** auto: CUDA when onnxruntime-node can use it, else the CPU (with a log line saying why). */
   depthExecutionProvider: 'auto' | 'cuda' | 'cpu';
-  /** auto: create the demo library on first start of an empty embedded library. */
   /**
    * auto: the demo on the first start of an empty embedded library, unless an Immich server is set;
    * on: then even with one (the end-to-end tests show both); off: never.
