@@ -43,11 +43,11 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
 }
 
 /**
- * Asks for one pixel of the frame without waiting for it (into a pixel buffer nobody reads): a
- * renderer that defers its work until something reads the frame (software rendering: SwiftShader)
- * then does the warm-up's drawing, and sets itself up to read frames back, now, while the page is
- * idle — not when the first photo is opened (its first frame took over a second longer there).
- * Nothing here waits on the GPU; on a GPU it costs nothing.
+ * Asks for one pixel of the frame without waiting for it (into a pixel buffer nobody reads). On
+ * software rendering (SwiftShader) the first photo's first frame otherwise waited on a 1.6–1.9 s
+ * GPU task that the warm-up had left for the first read of the canvas; after this it is 0.3–0.65 s
+ * (traced; which part of that set-up the read moves is not established). Nothing here waits on the
+ * GPU; on a GPU it costs nothing.
  */
 function readBackLater(context: WebGLRenderingContext | WebGL2RenderingContext): void {
   if (!('PIXEL_PACK_BUFFER' in context)) return;
