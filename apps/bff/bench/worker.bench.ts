@@ -70,8 +70,7 @@ async function benchQueue(db: Database, url: string): Promise<void> {
       rounds.push({ ours: ours.jobsPerSecond, theirs: theirs.jobsPerSecond, events: ours.events });
     }
     const ratios = rounds.map((r) => r.ours / r.theirs);
-    const mid = (values: number[]) =>
-      [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] as number;
+    const mid = (values: number[]) => percentile(values, 50);
     console.log(
       `queue, ${workers} worker${workers > 1 ? 's' : ''}: ${mid(rounds.map((r) => r.ours)).toFixed(0)} jobs/s | graphile-worker ${mid(rounds.map((r) => r.theirs)).toFixed(0)} jobs/s | ratio ${mid(ratios).toFixed(2)}× median of ${ROUNDS} interleaved rounds (${ratios.map((r) => r.toFixed(2)).join(', ')}) (target ≥ 1.0×) | status events ${Math.min(...rounds.map((r) => r.events))} of ${2 * JOBS}`,
     );
