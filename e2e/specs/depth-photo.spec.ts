@@ -124,6 +124,55 @@ test('a demo photo opens in 3D: drawn, within budget, with real parallax', async
   await expect(page.getByTestId('library')).toBeVisible();
 });
 
+test('a photo is in depth from its coarse map at once; the map itself, held back, then refines it in place', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // The map itself waits until released; its coarse version (size=256) passes.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const asked: string[] = [];
+  await page.context().route(/\/api\/media\/[^/]+\/depth\?/, async (route) => {
+    const url = route.request().url();
+    asked.push(new URL(url).search);
+    if (!url.includes('size=')) await held;
+    await route.continue();
+  });
+  await openFromGallery(page, '2026-06', '2026-06-02-room.jpg');
+  const viewer = page.getByTestId('photo-viewer');
+  await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
+  await expect(viewer).toHaveAttribute('data-settled', 'false');
+  expect(asked.filter((q) => q.includes('size=256'))).toHaveLength(1);
+
+  // Real parallax already: leaning right moves the near floor more than the far wall.
+  const canvas = viewer.locator('canvas');
+  await lean(page, canvas, 0.05);
+  const left = await grab(canvas);
+  await lean(page, canvas, 0.95);
+  const coarse = await grab(canvas);
+  await canvas.screenshot({ path: test.info().outputPath('coarse-leaning-right.png') });
+  const far = bandShift(left, coarse, 0.2, 0.35);
+  const near = bandShift(left, coarse, 0.62, 0.7);
+  console.log(`parallax from the coarse map: near floor ${near}px, far wall ${far}px`);
+  expect(near).toBeLessThan(far - 5);
+  await expect(viewer).toHaveAttribute('data-settled', 'false');
+
+  // The map arrives: the same shape, finer, swapped in without flattening or moving.
+  release();
+  await expect(viewer).toHaveAttribute('data-settled', 'true', { timeout: 60_000 });
+  await page.waitForTimeout(1_000);
+  const full = await grab(canvas);
+  await canvas.screenshot({ path: test.info().outputPath('full-leaning-right.png') });
+  for (const [from, to] of [
+    [0.2, 0.35],
+    [0.62, 0.7],
+  ] as const)
+    expect(Math.abs(bandShift(coarse, full, from, to))).toBeLessThanOrEqual(2);
+  expect(asked.filter((q) => !q.includes('size='))).toHaveLength(1);
+});
+
 test('a reprocessed depth map replaces the shown one in place; stepping through photos frees GPU memory', async ({
   page,
   request,

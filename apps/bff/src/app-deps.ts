@@ -13,6 +13,7 @@ import { ImmichSyncSchedule } from './services/immich-sync-schedule';
 import { MediaEvents } from './services/media-events.service';
 import { PairingCodes, type PairingRequester } from './services/pairing.service';
 import type { UploadOptions } from './services/upload.service';
+import { CoarseDepthCache } from './storage/coarse-depth-cache';
 import { type DataLayout, dataLayout } from './storage/data-layout';
 import { FileLocator } from './storage/file-locator';
 import { PreviewCache } from './storage/preview-cache';
@@ -26,6 +27,8 @@ export interface AppDeps {
   files: FileLocator;
   events: MediaEvents;
   previews: PreviewCache;
+  /** Coarse versions of photos' depth maps (a viewer's first frames). */
+  coarseDepth: CoarseDepthCache;
   depthAccess: DepthAccessRecorder;
   uploads: UploadOptions;
   /** Interval of the event stream's keep-alive comments. */
@@ -91,6 +94,7 @@ export async function createAppDeps(
   config: AppConfig,
 ): Promise<AppDeps & { close(): Promise<void> }> {
   const layout = dataLayout(config.dataDir);
+  const previewConcurrency = config.previewConcurrency ?? Math.max(1, os.availableParallelism());
   const events = new MediaEvents(db, logger);
   await events.start();
   const depthAccess = new DepthAccessRecorder(db, logger);
@@ -135,9 +139,10 @@ export async function createAppDeps(
     events,
     previews: new PreviewCache(layout, {
       ffmpegPath: config.ffmpegPath,
-      concurrency: config.previewConcurrency ?? Math.max(1, os.availableParallelism()),
+      concurrency: previewConcurrency,
       ...(config.maxImagePixels ? { maxPixels: config.maxImagePixels } : {}),
     }),
+    coarseDepth: new CoarseDepthCache(layout, previewConcurrency),
     depthAccess,
     uploads: {
       layout,

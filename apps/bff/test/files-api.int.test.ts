@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { problemSchema } from '@immichvr/shared';
 import sharp from 'sharp';
@@ -334,6 +334,97 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
       );
       // Two GETs with a body plus the 304 revalidation: each is a read.
       expect(rows[0]).toEqual({ access_count: 3, fresh: true });
+    });
+
+    /** A 1024×768 map: left half near (60000), right half a gradient from 0 to ~30000. */
+    const writeLargeMap = async (file: string, offset = 0) => {
+      const [w, h] = [1024, 768];
+      const samples = new Uint16Array(w * h).map((_, i) =>
+        i % w < w / 2 ? 60_000 - offset : (i % w) * 30 - offset,
+      );
+      await mkdir(path.dirname(file), { recursive: true });
+      await sharp(samples, { raw: { width: w, height: h, channels: 1 } })
+        .toColourspace('grey16')
+        .png()
+        .toFile(file);
+    };
+    const readSamples = async (png: Buffer) => {
+      const { data, info } = await sharp(png)
+        .toColourspace('grey16')
+        .raw({ depth: 'ushort' })
+        .toBuffer({ resolveWithObject: true });
+      return { info, samples: new Uint16Array(data.buffer, data.byteOffset, data.length / 2) };
+    };
+
+    it('serves a 16-bit coarse version (size=256) of the current map, made once, gone with the item', async () => {
+      const { rows } = await s.t.db.query<{ id: string }>(
+        `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
+         VALUES ('coarse.jpg', 'photo', '/none/coarse.jpg', 1, 'image/jpeg') RETURNING id`,
+      );
+      const id = (rows[0] as { id: string }).id;
+      const mapFile = path.join(s.dataDir, 'depth', id.slice(0, 2), `${id}-g1.png`);
+      const depthId = await addDepthMap(s.t.db, id, mapFile, { checksum: 'coarsesum' });
+      await writeLargeMap(mapFile);
+
+      const res = await s.get(`/api/media/${id}/depth?v=${depthId}&size=256`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(res.headers.get('etag')).toBe('"coarsesum-256"');
+      expect(res.headers.get('cache-control')).toContain('no-cache');
+      const coarse = await readSamples(Buffer.from(await res.arrayBuffer()));
+      expect([coarse.info.width, coarse.info.height]).toEqual([256, 192]);
+      const at = (x: number, y: number) => coarse.samples[y * 256 + x] as number;
+      // 16 bits kept: the near half exactly, the gradient to within a coarse texel's span.
+      expect(at(20, 100)).toBe(60_000);
+      for (const x of [140, 200, 250])
+        expect(Math.abs(at(x, 100) - (x * 4 + 1.5) * 30)).toBeLessThan(150);
+      // The gradient's 128 coarse columns are 128 levels: 8 bits hold ~117 over 0…30000.
+      const gradient = new Set(Array.from({ length: 128 }, (_, i) => at(128 + i, 100)));
+      expect(gradient.size).toBe(128);
+      expect(
+        (
+          await s.get(`/api/media/${id}/depth?size=256`, {
+            headers: { 'If-None-Match': '"coarsesum-256"' },
+          })
+        ).status,
+      ).toBe(304);
+
+      // A new depth map (reprocessed): its own coarse version, never the old one's.
+      const newer = path.join(s.dataDir, 'depth', id.slice(0, 2), `${id}-g2.png`);
+      const newId = await addDepthMap(s.t.db, id, newer, { checksum: 'newersum' });
+      await writeLargeMap(newer, 10_000);
+      const again = await readSamples(
+        Buffer.from(
+          await (await s.get(`/api/media/${id}/depth?v=${newId}&size=256`)).arrayBuffer(),
+        ),
+      );
+      expect(again.samples[100 * 256 + 20]).toBe(50_000);
+
+      const made = () =>
+        readdir(path.join(s.dataDir, 'previews', id.slice(0, 2))).then((names) =>
+          names.filter((n) => n.startsWith(`${id}-depth-`)),
+        );
+      expect(await made()).toHaveLength(2);
+      expect((await s.get(`/api/media/${id}`, { method: 'DELETE' })).status).toBe(204);
+      expect(await made()).toEqual([]);
+    });
+
+    it("answers a coarse size it does not make, and a video's depth, with a problem", async () => {
+      const id = ids.get('wide.jpg') as string;
+      const wrong = await s.get(`/api/media/${id}/depth?size=128`);
+      expect(wrong.status).toBe(400);
+      expect(problemSchema.parse(await wrong.json()).detail).toContain('size: must be 256');
+      const clip = ids.get('clip.mp4') as string;
+      await addDepthMap(s.t.db, clip, path.join(s.dataDir, 'depth', `${clip}.mp4`));
+      await s.t.db.query(`UPDATE depth_map_cache SET format = 'mp4' WHERE media_item_id = $1`, [
+        clip,
+      ]);
+      const video = await s.get(`/api/media/${clip}/depth?size=256`);
+      expect(video.status).toBe(422);
+      expect(problemSchema.parse(await video.json()).detail).toContain("only a photo's depth map");
+      expect((await s.get(`/api/media/${clip}/depth`)).headers.get('content-type')).toBe(
+        'video/mp4',
+      );
     });
   });
 });

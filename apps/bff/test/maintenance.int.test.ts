@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -61,17 +61,28 @@ describe.each(ENGINES)('cache upkeep on %s', (engine) => {
 
   it('evicts least recently read depth maps, row and file together, until under the limit', async () => {
     await seedDepthMaps();
-    const summary = await evictDepthMaps(t.db, 250);
+    const layout = dataLayout(dataDir);
+    // Each map's coarse version, as a viewer's first open leaves it.
+    const coarse = new Map<string, string>();
+    for (const id of items) {
+      const file = layout.coarseDepthFile(id, 'some-map', 256);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, 'coarse');
+      coarse.set(id, file);
+    }
+    const summary = await evictDepthMaps(t.db, layout, 250);
     expect(summary).toEqual({ before: 500, after: 200, removed: 3 });
     const left = await t.db.query<{ media_item_id: string }>(
       'SELECT media_item_id FROM depth_map_cache ORDER BY accessed_at',
     );
     expect(left.rows.map((r) => r.media_item_id)).toEqual(items.slice(3));
-    for (const [i, id] of items.entries())
+    for (const [i, id] of items.entries()) {
       expect(await exists(files.get(id) as string), `map ${i}`).toBe(i >= 3);
+      expect(await exists(coarse.get(id) as string), `coarse map ${i}`).toBe(i >= 3);
+    }
     // Nothing more to do under a larger limit; ground truth is never evicted.
-    expect((await evictDepthMaps(t.db, 1_000)).removed).toBe(0);
-    expect((await evictDepthMaps(t.db, 0)).removed).toBe(2);
+    expect((await evictDepthMaps(t.db, layout, 1_000)).removed).toBe(0);
+    expect((await evictDepthMaps(t.db, layout, 0)).removed).toBe(2);
     expect((await t.db.query('SELECT model_name FROM depth_map_cache')).rows).toEqual([
       { model_name: 'ground-truth' },
     ]);

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { COARSE_DEPTH_SIZE } from '@immichvr/shared';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ViewerPreviewWarmer } from '../src/services/viewer-preview-warmer';
@@ -51,6 +52,14 @@ describe.each(ENGINES)('viewer previews made ahead on %s', (engine) => {
     const res = await s.get(`/api/media/${photo}/preview?size=2048`);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).length).toBe((await stat(file)).size);
+    // Its coarse depth map too, from the map just made.
+    await warmer.idle();
+    const detail = (await (await s.get(`/api/media/${photo}`)).json()) as {
+      depthMap: { id: string };
+    };
+    const coarse = s.deps.layout.coarseDepthFile(photo, detail.depthMap.id, COARSE_DEPTH_SIZE);
+    const coarseMeta = await sharp(coarse).metadata();
+    expect([coarseMeta.width, coarseMeta.depth]).toEqual([COARSE_DEPTH_SIZE, 'ushort']);
     await until(
       async () =>
         (((await (await s.get(`/api/media/${video}`)).json()) as { depthMap: unknown }).depthMap ??

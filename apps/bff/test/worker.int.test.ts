@@ -4,9 +4,11 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { COARSE_DEPTH_SIZE } from '@immichvr/shared';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
+import { CoarseDepthCache } from '../src/storage/coarse-depth-cache';
 import { dataLayout } from '../src/storage/data-layout';
 import { createDepthWorker, type WorkerConfig } from '../src/worker/create-worker';
 import type { QueueRunner } from '../src/worker/queue-runner';
@@ -174,11 +176,17 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
     });
   });
 
-  it('replaces a depth map on reprocessing and removes the old file only after', async () => {
+  it('replaces a depth map on reprocessing and removes the old file (and its coarse one) only after', async () => {
     const mediaId = ids.get('landscape.jpg') as string;
     await startWorker();
     await until(await queue(mediaId), ['completed']);
     const first = await depthRow(mediaId);
+    // A viewer opened it: the first map's coarse version was made.
+    const layout = dataLayout(dataDir);
+    const firstCoarse = await new CoarseDepthCache(layout, 1).get(
+      { mediaId, depthMapId: String(first?.id), file: String(first?.file_path) },
+      COARSE_DEPTH_SIZE,
+    );
     await until(await queue(mediaId, 'user'), ['completed']);
     const second = await depthRow(mediaId);
     expect(second?.id).not.toBe(first?.id);
@@ -200,6 +208,7 @@ describe.each(ENGINES)('the depth worker on %s', (engine) => {
       )
       .toBe('gone');
     await expect(stat(String(second?.file_path))).resolves.toBeTruthy();
+    await expect(stat(firstCoarse)).rejects.toThrow(/ENOENT/);
   });
 
   it('fails corrupt originals at once with a clear error (not retried as if transient), leaving nothing', async () => {

@@ -11,6 +11,7 @@ import { depthModelStatusSchema } from './depth-model';
 import { mediaChangeEventSchema, mediaStatusEventSchema, resyncEventSchema } from './events';
 import { healthResponseSchema } from './health';
 import {
+  depthQuerySchema,
   mediaDetailSchema,
   mediaIdParamsSchema,
   mediaListQuerySchema,
@@ -161,10 +162,12 @@ export const API = {
   depth: {
     method: 'get',
     path: '/api/media/{id}/depth',
-    summary: 'The depth map (16-bit grey PNG, near = high)',
+    summary:
+      "The depth map (16-bit grey PNG, near = high; a video's is an MP4), or its coarse version (`size`)",
     params: mediaIdParamsSchema,
-    responses: fileResponses(['image/png']),
-    problems: [400, 404, 416],
+    query: depthQuerySchema,
+    responses: fileResponses(['image/png', 'video/mp4']),
+    problems: [400, 404, 416, 422],
   },
   reprocess: {
     method: 'post',

@@ -131,6 +131,26 @@ export const previewQuerySchema = z.object({
     .default(256),
 });
 
+/**
+ * Long edge, in pixels, of a depth map's coarse version: what a viewer draws its first 3D frames
+ * with (tens of KB, decoded in milliseconds) while the full map loads; the full one then refines
+ * the same shape in place.
+ */
+export const COARSE_DEPTH_SIZE = 256;
+
+export const depthQuerySchema = z.object({
+  /** Absent: the depth map itself; COARSE_DEPTH_SIZE: its coarse version (photos only). */
+  size: z.coerce
+    .number({ error: `must be ${COARSE_DEPTH_SIZE}` })
+    .pipe(z.literal(COARSE_DEPTH_SIZE, { error: `must be ${COARSE_DEPTH_SIZE}` }))
+    .optional(),
+});
+
+/** The coarse version of a photo's depth map at `depthUrl` (an item's `urls.depth`). */
+export function coarseDepthUrl(depthUrl: string): string {
+  return `${depthUrl}${depthUrl.includes('?') ? '&' : '?'}size=${COARSE_DEPTH_SIZE}`;
+}
+
 export const mediaIdParamsSchema = z.object({ id: z.uuid({ error: 'id must be a UUID' }) });
 
 /** The API paths of one media item's files, built the same way on both sides. */

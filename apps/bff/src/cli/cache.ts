@@ -18,8 +18,8 @@ if (command === 'evict') {
   const at = args.indexOf('--max-bytes');
   const maxBytes = at >= 0 && args[at + 1] ? parseBytes(args[at + 1] as string) : null;
   if (maxBytes === null) fail('--max-bytes needs a size such as 500M or 2G');
-  await runCli(async ({ db }) => {
-    const s = await evictDepthMaps(db, maxBytes);
+  await runCli(async ({ env, db }) => {
+    const s = await evictDepthMaps(db, dataLayout(env.dataDir), maxBytes);
     console.log(
       `Depth map cache: ${mb(s.before)} → ${mb(s.after)} (limit ${mb(maxBytes)}); removed ${s.removed} least recently viewed (ground truth is kept).`,
     );

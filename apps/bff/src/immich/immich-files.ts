@@ -1,7 +1,7 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaSourceRow } from '../db/queries/library.queries';
 import type { BoundedFileCache } from '../storage/bounded-file-cache';
+import { isFile } from '../util/is-file';
 import { cachedFile, type ImmichFilePlaces } from './immich-asset';
 import type { ImmichClient } from './immich-client';
 
@@ -67,8 +67,4 @@ export class ImmichFiles implements RemoteFiles {
   private inCache(file: string): boolean {
     return file.startsWith(`${this.places.cacheDir}${path.sep}`);
   }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => null))?.isFile() ?? false;
 }

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { HttpBindings } from '@hono/node-server';
 import {
   API,
+  depthQuerySchema,
   mediaIdParamsSchema,
   mediaListQuerySchema,
   previewQuerySchema,
@@ -9,7 +10,7 @@ import {
 } from '@immichvr/shared';
 import { Hono } from 'hono';
 import type { AppDeps } from '../app-deps';
-import { BadRequestError, NotFoundError } from '../errors';
+import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
 import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library.service';
 import { previewOf } from '../services/preview.service';
 import { requestReprocess } from '../services/processing.service';
@@ -78,11 +79,25 @@ export function mediaRoutes(deps: AppDeps) {
       });
     })
     .on(['GET', 'HEAD'], routePath(API.depth, MEDIA_MOUNT), async (c) => {
-      const { file, row } = await files.depthMap(idOf(c.req.param('id')));
-      if (c.req.method === 'GET') deps.depthAccess.record(row.id);
-      return sendFile(c.req.raw, file, {
-        contentType: row.mime_type,
-        etag: row.checksum,
+      const mediaId = idOf(c.req.param('id'));
+      const { size } = parseInput(depthQuerySchema, c.req.query());
+      const { file, row } = await files.depthMap(mediaId);
+      if (size === undefined) {
+        if (c.req.method === 'GET') deps.depthAccess.record(row.id);
+        return sendFile(c.req.raw, file, {
+          contentType: row.mime_type,
+          etag: row.checksum,
+          cacheControl: DEPTH_CACHE,
+        });
+      }
+      if (row.mime_type !== 'image/png')
+        throw new UnprocessableError(
+          "only a photo's depth map has a coarse version (a video's depth is a video)",
+        );
+      const coarse = await deps.coarseDepth.get({ mediaId, depthMapId: row.id, file }, size);
+      return sendFile(c.req.raw, coarse, {
+        contentType: 'image/png',
+        etag: `${row.checksum ?? row.id}-${size}`,
         cacheControl: DEPTH_CACHE,
       });
     })

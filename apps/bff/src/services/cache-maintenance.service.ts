@@ -9,6 +9,7 @@ import {
 } from '../db/queries/maintenance.queries';
 import { findActiveJob, insertQueuedJob } from '../db/queries/queue.queries';
 import { sha256File } from '../import/hash-file';
+import { removeCoarseDepthMaps } from '../storage/coarse-depth-cache';
 import type { DataLayout } from '../storage/data-layout';
 import { GROUND_TRUTH_MODEL } from './demo-library.service';
 
@@ -28,14 +29,23 @@ export interface EvictSummary {
  * `maxBytes`: each row is deleted first, its file right after the commit, so no row ever points at
  * a missing file. Ground truth is never evicted.
  */
-export async function evictDepthMaps(db: Database, maxBytes: number): Promise<EvictSummary> {
+export async function evictDepthMaps(
+  db: Database,
+  layout: DataLayout,
+  maxBytes: number,
+): Promise<EvictSummary> {
   const before = await evictableDepthBytes(db);
   let total = before;
   let removed = 0;
   while (total > maxBytes) {
     const deleted = await deleteLeastRecentlyReadDepthMaps(db, total - maxBytes, EVICT_BATCH);
     if (deleted.length === 0) break;
-    await Promise.all(deleted.map((row) => rm(row.file_path, { force: true })));
+    await Promise.all(
+      deleted.flatMap((row) => [
+        rm(row.file_path, { force: true }),
+        removeCoarseDepthMaps(layout, row.media_item_id),
+      ]),
+    );
     removed += deleted.length;
     total -= deleted.reduce((sum, row) => sum + Number(row.file_size), 0);
   }

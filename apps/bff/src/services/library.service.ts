@@ -28,6 +28,7 @@ import {
   readMonthCounts,
 } from '../db/queries/library.queries';
 import { ConflictError, NotFoundError } from '../errors';
+import { removeCoarseDepthMaps } from '../storage/coarse-depth-cache';
 import { type DataLayout, isInside } from '../storage/data-layout';
 import { decodeCursor, keysetPage } from './cursor';
 
@@ -116,7 +117,10 @@ export async function removeItemFiles(
   if (item.depthMap && isInside(item.depthMap, layout.dataDir)) removals.push(item.depthMap);
   const originalRemoved = isInside(item.original, layout.dataDir);
   if (originalRemoved) removals.push(item.original);
-  await Promise.all(removals.map((file) => rm(file, { force: true })));
+  await Promise.all([
+    ...removals.map((file) => rm(file, { force: true })),
+    removeCoarseDepthMaps(layout, item.id),
+  ]);
   return { originalRemoved };
 }
 

@@ -21,6 +21,9 @@ export function dataLayout(dataDir: string) {
     tmp: path.join(dataDir, 'tmp'),
     previewFile: (mediaId: string, size: number) =>
       path.join(previews, mediaId.slice(0, 2), `${mediaId}-${size}.jpg`),
+    /** A depth map's coarse version: previews/<2 hex>/<media id>-depth-<depth map id>-<size>.png. */
+    coarseDepthFile: (mediaId: string, depthMapId: string, size: number) =>
+      path.join(previews, mediaId.slice(0, 2), `${mediaId}-depth-${depthMapId}-${size}.png`),
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaType, PreviewSize } from '@immichvr/shared';
 import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
 import { sharpSource } from '../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../import/image-limits';
+import { isFile } from '../util/is-file';
 import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
 import { storageProblem } from './storage-errors';
@@ -118,8 +119,4 @@ export class PreviewCache {
       throw new UnprocessableError(`the original could not be decoded: ${message}`);
     }
   }
-}
-
-async function isFile(file: string): Promise<boolean> {
-  return (await stat(file).catch(() => null))?.isFile() ?? false;
 }

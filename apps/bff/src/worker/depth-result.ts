@@ -2,6 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DepthMapFormat } from '@immichvr/shared';
 import { isDepthFileRecorded, recordDepthMap } from '../db/queries/depth-maps.queries';
+import { removeCoarseDepthMaps } from '../storage/coarse-depth-cache';
 import { type DataLayout, isInside } from '../storage/data-layout';
 import type { DepthEstimator } from './depth/estimator';
 import type { JobResult } from './queue-runner';
@@ -35,9 +36,10 @@ export async function depthFileResult(
   const target = layout.depthMapFile(item.id, generation, format === 'mp4' ? 'mp4' : 'png');
   await mkdir(path.dirname(target), { recursive: true });
   await rename(made.partialFile, target);
+  let recordedId: string | null = null;
   return {
     async commit(tx) {
-      await recordDepthMap(tx, {
+      recordedId = await recordDepthMap(tx, {
         mediaItemId: item.id,
         filePath: target,
         fileSize: made.fileSize,
@@ -54,6 +56,8 @@ export async function depthFileResult(
       const previous = item.previousFile;
       if (previous && previous !== target && isInside(previous, layout.depthMaps))
         await rm(previous, { force: true });
+      // The previous map's coarse versions (the new map's, if a viewer was quick, stay).
+      await removeCoarseDepthMaps(layout, item.id, recordedId);
     },
     async discard() {
       await rm(target, { force: true });

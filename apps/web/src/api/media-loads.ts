@@ -1,4 +1,4 @@
-import type { MediaDetail, MediaItem } from '@immichvr/shared';
+import { coarseDepthUrl, type MediaDetail, type MediaItem } from '@immichvr/shared';
 import type { DecodedDepthMap, DepthMapResult } from '../lib/depth/depth-map-message';
 import { ApiError, api, fetchFile } from './client';
 
@@ -6,7 +6,8 @@ import { ApiError, api, fetchFile } from './client';
  * Everything a view of one item loads — its detail, its picture, its depth map — goes through
  * small caches of promises by URL, so selecting an item can start all of it at once
  * (`preloadMedia`) and the view that opens picks up what is already on its way. The most recent
- * are kept, each kind by its size: details are tiny, a decoded depth map ~1 MB, a 2048 px picture
+ * are kept, each kind by its size: details are tiny, a decoded depth map ~1–4 MB (its coarse
+ * version ~0.1 MB), a 2048 px picture
  * ~11 MB, a 256 px one ~0.2 MB. A failed load is forgotten, so asking again tries again.
  */
 class RecentLoads {
@@ -27,6 +28,10 @@ class RecentLoads {
     return started;
   }
 
+  has(key: string): boolean {
+    return this.loads.has(key);
+  }
+
   forget(key: string): void {
     this.loads.delete(key);
   }
@@ -42,8 +47,11 @@ export function preloadMedia(item: MediaItem): void {
   const ignore = () => undefined; // the view reports the error when it asks
   loadMediaDetail(item.id).catch(ignore);
   loadPicture(item.urls.previewLarge).catch(ignore);
-  if (item.urls.depth && item.depthMap?.format === 'png')
-    loadDepthMap(item.urls.depth).catch(ignore);
+  if (item.urls.depth && item.depthMap?.format === 'png') {
+    const { coarse, full } = loadPhotoDepthMaps(item.urls.depth);
+    coarse?.catch(ignore);
+    full.catch(ignore);
+  }
 }
 
 /** One item's detail; `fresh` asks the server again (a newer depth map was announced). */
@@ -88,9 +96,29 @@ function depthWorker(): Worker {
   return worker;
 }
 
-/** A depth map fetched and decoded (16 bits kept, as the browser would not) in a Web Worker. */
-export function loadDepthMap(url: string): Promise<DecodedDepthMap> {
+/**
+ * A photo's depth map at `url` in two steps: its coarse version (null when the map is loaded, or
+ * on its way, without one), then the map, fetched once the coarse one is in so the two never
+ * compete for the network, the server or the worker.
+ */
+export function loadPhotoDepthMaps(url: string): {
+  coarse: Promise<DecodedDepthMap> | null;
+  full: Promise<DecodedDepthMap>;
+} {
+  const coarseUrl = coarseDepthUrl(url);
+  if (depthMaps.has(url) && !depthMaps.has(coarseUrl))
+    return { coarse: null, full: loadDepthMap(url) };
+  const coarse = loadDepthMap(coarseUrl);
+  return { coarse, full: loadDepthMap(url, coarse) };
+}
+
+/**
+ * A depth map fetched and decoded (16 bits kept, as the browser would not) in a Web Worker; not
+ * before `after` has settled, when given.
+ */
+function loadDepthMap(url: string, after?: Promise<unknown>): Promise<DecodedDepthMap> {
   return depthMaps.once(url, async () => {
+    await after?.catch(() => undefined);
     const id = nextId++;
     const result = await new Promise<DepthMapResult>((resolve) => {
       pending.set(id, resolve);

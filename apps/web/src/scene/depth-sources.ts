@@ -15,7 +15,10 @@ export interface ColourSource {
 
 /** Where its depth comes from, and how to read it. */
 export interface DepthSource {
-  /** The depth map's id: a new one is swapped in by flattening and growing again. */
+  /**
+   * The depth map's id: a new one is swapped in by flattening and growing again; the same one
+   * (the map after its coarse version) in place.
+   */
   id: string;
   texture: THREE.Texture;
   region: TextureRegion;
@@ -30,4 +33,9 @@ export interface DepthSource {
   version?: () => number;
   /** The texture belongs to someone else (a video's, shared with its colour): not disposed here. */
   shared?: boolean;
+  /**
+   * A coarse version of the map: the map itself follows under the same id and is swapped in place
+   * (no flattening); the view has not settled until it has.
+   */
+  coarse?: boolean;
 }

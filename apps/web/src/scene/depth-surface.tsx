@@ -20,7 +20,10 @@ export interface DepthSurfaceShown {
   /** The depth source shown (null: flat). */
   depthId: string | null;
   triangles: number;
-  /** True once the shown depth has grown in fully on the full grids (or the picture is flat). */
+  /**
+   * True once the shown depth has grown in fully on the full grids, from the map itself (not its
+   * coarse version), or the picture is flat.
+   */
   settled: boolean;
 }
 
@@ -43,7 +46,8 @@ interface Props {
  * A picture in depth, placed about the eye at the group's origin (looking down −z): at rest exactly
  * the flat picture, its depth showing as the eye moves. The shape grows in when the depth arrives
  * (coarse grids for the first frames, then the full ones) and flattens before a newer depth
- * replaces it. It owns its depth sources' textures and disposes those it no longer shows.
+ * replaces it; a finer version of the same map (after its coarse version, see DepthSource.coarse)
+ * is swapped in place. It owns its depth sources' textures and disposes those it no longer shows.
  */
 export function DepthSurface({
   colour,
@@ -125,7 +129,14 @@ export function DepthSurface({
     const v = view.current;
     const { depth, strength, rect, onShown, timed } = latest.current;
     const step = animationDelta(delta) / DEPTH_VIEW.blendSeconds;
-    if (depth !== v.shown) {
+    if (depth && v.shown && depth !== v.shown && depth.id === v.shown.id) {
+      // The same map, finer (after its coarse version): swapped in place, still growing in.
+      release(v.shown);
+      v.shown = depth;
+      uniforms.uDepth.value = depth.texture;
+      setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, depth.region);
+      v.grown = Math.min(1, v.grown + step);
+    } else if (depth !== v.shown) {
       // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
       // shown at once; one that comes later grows in from the flat picture.
       v.grown = v.shown ? Math.max(0, v.grown - step) : 0;
@@ -194,17 +205,20 @@ export function DepthSurface({
       }
     }
 
+    // Still: nothing changes in the next frame. Settled: still, with the map itself (a coarse
+    // version whose map failed to load stays, still but not settled).
+    const still = depth === shown && (!shown || (v.full && v.grown === 1));
     const report: DepthSurfaceShown = {
       depthId: shown && shown === depth ? shown.id : null,
       triangles: shown ? gridTriangles(grid.surface, grid.background) : gridTriangles(grid.surface),
-      settled: depth === shown && (!shown || (v.full && v.grown === 1)),
+      settled: still && !shown?.coarse,
     };
     const key = `${report.depthId}/${report.triangles}/${report.settled}`;
     if (key !== v.reported) {
       v.reported = key;
       onShown?.(report);
     }
-    if (!report.settled) invalidate();
+    if (!still) invalidate();
   });
 
   return (

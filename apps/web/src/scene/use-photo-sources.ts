@@ -2,9 +2,10 @@ import type { MediaDetail } from '@immichvr/shared';
 import { useThree } from '@react-three/fiber';
 import { useEffect, useMemo, useState } from 'react';
 import * as THREE from 'three';
-import { loadDepthMap, loadPicture, loadThumbnail } from '../api/media-loads';
+import { loadPhotoDepthMaps, loadPicture, loadThumbnail } from '../api/media-loads';
 import { cameraHalfTanX } from '../lib/depth/camera-intrinsics';
 import { interpretDepth } from '../lib/depth/depth-conversion';
+import type { DecodedDepthMap } from '../lib/depth/depth-map-message';
 import type { ColourSource, DepthSource } from './depth-sources';
 import { WHOLE_TEXTURE } from './depth-surface-material';
 
@@ -122,8 +123,10 @@ export function useProgressivePictureColour(
 /**
  * A photo's depth map as a half-float texture (16 bits decoded in a worker), with how to read it:
  * the encoding it records (parsed once, by the API client) or the default for relative maps, and
- * the camera's field of view. The URL carries the map's id, so a new map is a new URL. The depth
- * surface owns the texture from here: it disposes it once it no longer shows it.
+ * the camera's field of view. Progressive: its coarse version first (tens of KB, decoded in
+ * milliseconds), marked `coarse`, then the map itself, which the depth surface swaps in place; a
+ * map already loaded comes alone, at once. The URL carries the map's id, so a new map is a new URL. The
+ * depth surface owns the textures from here: it disposes each once it no longer shows it.
  */
 export function usePhotoDepth(item: MediaDetail): Loaded<DepthSource> {
   // A depth image (a video's depth is a video: see use-video-sources.ts).
@@ -133,39 +136,58 @@ export function usePhotoDepth(item: MediaDetail): Loaded<DepthSource> {
   useEffect(() => {
     if (!url || !facts) return;
     let live = true;
-    loadDepthMap(url).then(
+    let full = false;
+    const show = (map: DecodedDepthMap, coarse: boolean) => {
+      performance.mark(coarse ? 'depth-media:coarse-depth-ready' : 'depth-media:depth-ready');
+      setLoaded({
+        source: {
+          id: facts.id,
+          texture: depthTexture(map),
+          // Rows are top first: picture v = 1 (top) is the texture's first row.
+          region: { offset: [0, 1], scale: [1, -1], texels: [map.width, map.height] },
+          stats: map.stats,
+          encoding: interpretDepth(facts.encoding).encoding,
+          // From the map's own size as recorded: the same for the coarse version and the map.
+          cameraHalfTanX: cameraHalfTanX(facts.width, facts.height, facts),
+          ...(coarse ? { coarse } : {}),
+        },
+        error: null,
+      });
+    };
+    const maps = loadPhotoDepthMaps(url);
+    maps.full.then(
       (map) => {
         if (!live) return;
-        const texture = new THREE.DataTexture(
-          map.halfFloats,
-          map.width,
-          map.height,
-          THREE.RedFormat,
-          THREE.HalfFloatType,
-        );
-        texture.minFilter = THREE.LinearFilter;
-        texture.magFilter = THREE.LinearFilter;
-        texture.generateMipmaps = false;
-        texture.needsUpdate = true;
-        performance.mark('depth-media:depth-ready');
-        setLoaded({
-          source: {
-            id: facts.id,
-            texture,
-            // Rows are top first: picture v = 1 (top) is the texture's first row.
-            region: { offset: [0, 1], scale: [1, -1], texels: [map.width, map.height] },
-            stats: map.stats,
-            encoding: interpretDepth(facts.encoding).encoding,
-            cameraHalfTanX: cameraHalfTanX(map.width, map.height, facts),
-          },
-          error: null,
-        });
+        full = true;
+        show(map, false);
       },
-      (error: Error) => live && setLoaded((l) => ({ source: l.source, error: error.message })),
+      // A coarse version shown stands for a map that cannot be had: flat again, with the reason.
+      (error: Error) =>
+        live &&
+        setLoaded((l) => ({ source: l.source?.coarse ? null : l.source, error: error.message })),
+    );
+    maps.coarse?.then(
+      (map) => live && !full && show(map, true),
+      () => undefined, // the map itself is what counts
     );
     return () => {
       live = false;
     };
   }, [url, facts]);
   return loaded;
+}
+
+function depthTexture(map: DecodedDepthMap): THREE.DataTexture {
+  const texture = new THREE.DataTexture(
+    map.halfFloats,
+    map.width,
+    map.height,
+    THREE.RedFormat,
+    THREE.HalfFloatType,
+  );
+  texture.minFilter = THREE.LinearFilter;
+  texture.magFilter = THREE.LinearFilter;
+  texture.generateMipmaps = false;
+  texture.needsUpdate = true;
+  return texture;
 }

@@ -16,8 +16,8 @@ export async function deleteLeastRecentlyReadDepthMaps(
   db: Queryable,
   bytesToFree: number,
   batch: number,
-): Promise<Array<{ file_path: string; file_size: string }>> {
-  const { rows } = await db.query<{ file_path: string; file_size: string }>(
+): Promise<Array<{ media_item_id: string; file_path: string; file_size: string }>> {
+  const { rows } = await db.query<{ media_item_id: string; file_path: string; file_size: string }>(
     `WITH ranked AS (
        SELECT id, sum(file_size) OVER (ORDER BY accessed_at, id) - file_size AS freed_before
        FROM depth_map_cache
@@ -27,7 +27,7 @@ export async function deleteLeastRecentlyReadDepthMaps(
      )
      DELETE FROM depth_map_cache d USING ranked r
      WHERE d.id = r.id AND r.freed_before < $1
-     RETURNING d.file_path, d.file_size`,
+     RETURNING d.media_item_id, d.file_path, d.file_size`,
     [bytesToFree, batch],
   );
   return rows;
