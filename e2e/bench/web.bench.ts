@@ -35,7 +35,12 @@ test('initial JS of the production build (gzip)', () => {
 /** ms from the last `gallery:select` mark to the first mark of that name after it. */
 async function sinceSelect(
   page: Page,
-  mark: 'depth-media:flat' | 'depth-surface:3d' | 'depth-media:depth-ready',
+  mark:
+    | 'depth-media:flat'
+    | 'depth-surface:3d'
+    | 'depth-media:coarse-depth-ready'
+    | 'depth-media:depth-ready'
+    | 'bench:3d-on-screen',
 ): Promise<number> {
   return page.evaluate((mark) => {
     const select = performance.getEntriesByName('gallery:select').at(-1);
@@ -48,6 +53,16 @@ async function sinceSelect(
 
 test('selecting a thumbnail → the 3D mesh on screen, depth map already made', async ({ page }) => {
   test.setTimeout(240_000);
+  // The first 3D frame's mark is left when its commands are issued; on software rendering the
+  // frame reaches the screen only once the GPU process has drawn it (the page's commit reads the
+  // canvas back and waits for that). The observer runs after the frame's task, commit included;
+  // the next animation frame begins after that: "on screen".
+  await page.addInitScript(() => {
+    new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => e.name === 'depth-surface:3d'))
+        requestAnimationFrame(() => performance.mark('bench:3d-on-screen'));
+    }).observe({ entryTypes: ['mark'] });
+  });
   await page.goto('/');
   const names = [
     '2026-10-09-courtyard.jpg',
@@ -55,9 +70,10 @@ test('selecting a thumbnail → the 3D mesh on screen, depth map already made', 
     '2026-08-08-room-wide.jpg',
     '2026-07-04-corridor.jpg',
   ];
-  const runs: Record<'first' | 'again', { flat: number[]; mesh: number[]; d3: number[] }> = {
-    first: { flat: [], mesh: [], d3: [] },
-    again: { flat: [], mesh: [], d3: [] },
+  type Round = { flat: number[]; coarse: number[]; mesh: number[]; d3: number[]; shown: number[] };
+  const runs: Record<'first' | 'again', Round> = {
+    first: { flat: [], coarse: [], mesh: [], d3: [], shown: [] },
+    again: { flat: [], coarse: [], mesh: [], d3: [], shown: [] },
   };
   for (const round of ['first', 'again'] as const)
     for (const name of names) {
@@ -67,6 +83,9 @@ test('selecting a thumbnail → the 3D mesh on screen, depth map already made', 
       await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
       runs[round].flat.push(await sinceSelect(page, 'depth-media:flat'));
       runs[round].d3.push(await sinceSelect(page, 'depth-surface:3d'));
+      await expect.poll(() => sinceSelect(page, 'bench:3d-on-screen')).not.toBeNaN();
+      runs[round].shown.push(await sinceSelect(page, 'bench:3d-on-screen'));
+      runs[round].coarse.push(await sinceSelect(page, 'depth-media:coarse-depth-ready'));
       runs[round].mesh.push(await sinceSelect(page, 'depth-media:depth-ready'));
       await page.keyboard.press('Escape');
       await expect(viewer).toHaveCount(0);
@@ -74,10 +93,13 @@ test('selecting a thumbnail → the 3D mesh on screen, depth map already made', 
   for (const round of ['first', 'again'] as const) {
     const flat = median(runs[round].flat);
     const d3 = median(runs[round].d3);
+    const shown = median(runs[round].shown);
     const decoded = median(runs[round].mesh);
+    // A coarse map is used only when the map itself is not loaded yet (so not when opened again).
+    const coarse = median(runs[round].coarse);
     console.log(
       `${round === 'first' ? 'first open (cold browser cache)' : 'opened again (cached)'}: select → first frame in 3D median ${d3.toFixed(0)} ms ` +
-        `(all: ${runs[round].d3.map((v) => v.toFixed(0)).join(', ')}); select → depth decoded ${decoded.toFixed(0)} ms; select → flat photo ${flat.toFixed(0)} ms; 3D/flat ${(d3 / flat).toFixed(2)}×; target ≤ 250 ms`,
+        `(all: ${runs[round].d3.map((v) => v.toFixed(0)).join(', ')}), on screen ${shown.toFixed(0)} ms (all: ${runs[round].shown.map((v) => v.toFixed(0)).join(', ')}); select → coarse depth on the page ${Number.isNaN(coarse) ? '(not used)' : `${coarse.toFixed(0)} ms`}, the depth map itself ${decoded.toFixed(0)} ms; select → flat photo ${flat.toFixed(0)} ms; 3D/flat ${(d3 / flat).toFixed(2)}×; target ≤ 250 ms`,
     );
   }
 });
