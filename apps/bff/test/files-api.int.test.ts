@@ -275,7 +275,7 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
       expect(new Set(bodies.map((b) => b.toString('base64'))).size).toBe(1);
       // Nothing half-written is left behind in the temporary folder.
       const fs = await import('node:fs/promises');
-      expect((await fs.readdir(s.deps.layout.tmp)).filter((f) => f.startsWith('preview-'))).toEqual(
+      expect((await fs.readdir(s.deps.layout.tmp)).filter((f) => f.startsWith('partial-'))).toEqual(
         [],
       );
     });

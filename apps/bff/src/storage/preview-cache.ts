@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { MediaType, PreviewSize } from '@immichvr/shared';
 import sharp from 'sharp';
 import { UnprocessableError, UnsupportedMediaTypeError } from '../errors';
 import { sharpSource } from '../import/heif';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../import/image-limits';
 import { isFile } from '../util/is-file';
-import { limitConcurrency } from '../util/limit-concurrency';
 import type { DataLayout } from './data-layout';
+import { FileMakings, writeAtomically } from './file-makings';
 import { storageProblem } from './storage-errors';
 import { extractVideoFrame, VideoFrameError } from './video-frame';
 
@@ -33,41 +30,32 @@ export interface PreviewCacheOptions {
 }
 
 /**
- * Downscaled, EXIF-oriented JPEG previews, made on first request and kept in DATA_DIR/previews.
- * Concurrent requests for one preview share one generation; generations run a few at a time.
+ * Downscaled, EXIF-oriented JPEG previews, made on first request (FileMakings) and kept in
+ * DATA_DIR/previews.
  */
 export class PreviewCache {
-  private readonly inFlight = new Map<string, Promise<string>>();
-  private readonly limit: ReturnType<typeof limitConcurrency>;
+  private readonly makings: FileMakings;
 
   constructor(
     private readonly layout: DataLayout,
     private readonly options: PreviewCacheOptions,
   ) {
-    this.limit = limitConcurrency(options.concurrency);
+    this.makings = new FileMakings(options.concurrency);
   }
 
-  /** The cached preview file, generating it first when needed. */
   /** The preview when it was made before (nothing read or fetched for it). */
   async existing(id: string, size: PreviewSize): Promise<string | null> {
     const target = this.layout.previewFile(id, size);
     return (await isFile(target)) ? target : null;
   }
 
-  async get(source: PreviewSource, size: PreviewSize): Promise<string> {
+  /** The cached preview file, generating it first when needed. */
+  get(source: PreviewSource, size: PreviewSize): Promise<string> {
     const target = this.layout.previewFile(source.id, size);
-    if (await isFile(target)) return target;
-    const pending = this.inFlight.get(target);
-    if (pending) return pending;
-    const generation = this.limit(() => this.generate(source, size, target)).finally(() =>
-      this.inFlight.delete(target),
-    );
-    this.inFlight.set(target, generation);
-    return generation;
+    return this.makings.get(target, () => this.generate(source, size, target));
   }
 
-  private async generate(source: PreviewSource, size: PreviewSize, target: string) {
-    if (await isFile(target)) return target;
+  private async generate(source: PreviewSource, size: PreviewSize, target: string): Promise<void> {
     // A small preview comes from the large one when that exists: a fraction of the decode work.
     const larger = this.layout.previewFile(source.id, 2048);
     const input =
@@ -84,9 +72,6 @@ export class PreviewCache {
                 : error;
             })
           : source.file;
-    await mkdir(path.dirname(target), { recursive: true });
-    await mkdir(this.layout.tmp, { recursive: true });
-    const partial = path.join(this.layout.tmp, `preview-${randomUUID()}.jpg`);
     const maxPixels = this.options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS;
     try {
       // HEIC/HEIF is decoded first (libheif in WebAssembly); everything else sharp reads itself.
@@ -94,19 +79,18 @@ export class PreviewCache {
         input === source.file
           ? await sharpSource(source.file, source.mimeType, maxPixels)
           : { input };
-      await sharp(from.input, {
-        failOn: 'error',
-        limitInputPixels: maxPixels,
-        ...(from.raw ? { raw: from.raw } : {}),
-      })
-        .autoOrient()
-        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-        .jpeg({ quality: JPEG_QUALITY[size] })
-        .toFile(partial);
-      await rename(partial, target);
-      return target;
+      await writeAtomically(this.layout.tmp, target, (partial) =>
+        sharp(from.input, {
+          failOn: 'error',
+          limitInputPixels: maxPixels,
+          ...(from.raw ? { raw: from.raw } : {}),
+        })
+          .autoOrient()
+          .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+          .jpeg({ quality: JPEG_QUALITY[size] })
+          .toFile(partial),
+      );
     } catch (error) {
-      await rm(partial, { force: true });
       const storage = storageProblem(error);
       if (storage) throw storage;
       const message = (error as Error).message.replaceAll(source.file, 'the original');
