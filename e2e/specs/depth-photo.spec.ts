@@ -2,7 +2,7 @@ import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { decode } from 'fast-png';
-import { setSlider } from '../support/rest-pose';
+import { measureAgainstFlat, screenRestRect, setSlider } from '../support/rest-pose';
 
 /** Luminance image of a canvas screenshot. */
 async function grab(canvas: Locator) {
@@ -146,8 +146,33 @@ test('a photo is in depth from its coarse map at once; the map itself, held back
   await expect(viewer).toHaveAttribute('data-settled', 'false');
   expect(asked.filter((q) => q.includes('size=256'))).toHaveLength(1);
 
-  // Real parallax already: leaning right moves the near floor more than the far wall.
+  // At rest it is the photo (the sharp picture is in once the first 3D frame is drawn).
   const canvas = viewer.locator('canvas');
+  await page.waitForTimeout(1_500);
+  const { view, aspect, previewLarge } = await page.evaluate(async () => {
+    const shown = document.querySelector('[data-testid=photo-viewer] canvas') as HTMLCanvasElement;
+    const id = document.querySelector('[data-testid=photo-viewer]')?.getAttribute('data-media-id');
+    const item = await (await fetch(`/api/media/${id}`)).json();
+    return {
+      view: { width: shown.width, height: shown.height },
+      aspect: item.width / item.height,
+      previewLarge: item.urls.previewLarge as string,
+    };
+  });
+  const rest = await measureAgainstFlat(
+    page,
+    { canvas: '[data-testid=photo-viewer] canvas' },
+    previewLarge,
+    screenRestRect(view, aspect),
+    [11, 11, 13],
+  );
+  const line = `at rest on the coarse map: coverage ${(rest.coverage * 100).toFixed(2)}%, outside ${(rest.outside * 100).toFixed(3)}%, PSNR ${rest.psnr.toFixed(1)} dB, SSIM ${rest.ssim.toFixed(3)}`;
+  console.log(line);
+  expect(rest.coverage, line).toBeGreaterThanOrEqual(0.99);
+  expect(rest.outside, line).toBeLessThanOrEqual(0.001);
+  expect(rest.psnr >= 30 || rest.ssim >= 0.95, line).toBe(true);
+
+  // Real parallax already: leaning right moves the near floor more than the far wall.
   await lean(page, canvas, 0.05);
   const left = await grab(canvas);
   await lean(page, canvas, 0.95);
