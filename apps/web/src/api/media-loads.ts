@@ -7,8 +7,8 @@ import { ApiError, api, fetchFile } from './client';
  * small caches of promises by URL, so selecting an item can start all of it at once
  * (`preloadMedia`) and the view that opens picks up what is already on its way. The most recent
  * are kept, each kind by its size: details are tiny, a decoded depth map ~1–4 MB (its coarse
- * version ~0.1 MB), a 2048 px picture
- * ~11 MB, a 256 px one ~0.2 MB. A failed load is forgotten, so asking again tries again.
+ * version ~0.1 MB), a 2048 px picture ~11 MB, a 256 px one ~0.2 MB. A failed load is forgotten,
+ * so asking again tries again.
  */
 class RecentLoads {
   private readonly loads = new Map<string, Promise<unknown>>();

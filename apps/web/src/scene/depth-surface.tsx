@@ -205,8 +205,8 @@ export function DepthSurface({
       }
     }
 
-    // Still: nothing changes in the next frame. Settled: still, with the map itself (a coarse
-    // version whose map failed to load stays, still but not settled).
+    // Still: nothing changes in the next frame (no more frames asked for). Settled: still, and
+    // showing the map itself, not its coarse version.
     const still = depth === shown && (!shown || (v.full && v.grown === 1));
     const report: DepthSurfaceShown = {
       depthId: shown && shown === depth ? shown.id : null,

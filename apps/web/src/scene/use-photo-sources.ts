@@ -125,8 +125,8 @@ export function useProgressivePictureColour(
  * the encoding it records (parsed once, by the API client) or the default for relative maps, and
  * the camera's field of view. Progressive: its coarse version first (tens of KB, decoded in
  * milliseconds), marked `coarse`, then the map itself, which the depth surface swaps in place; a
- * map already loaded comes alone, at once. The URL carries the map's id, so a new map is a new URL. The
- * depth surface owns the textures from here: it disposes each once it no longer shows it.
+ * map already loaded comes alone, at once. The URL carries the map's id, so a new map is a new
+ * URL. The depth surface owns the textures from here: it disposes each once it no longer shows it.
  */
 export function usePhotoDepth(item: MediaDetail): Loaded<DepthSource> {
   // A depth image (a video's depth is a video: see use-video-sources.ts).
