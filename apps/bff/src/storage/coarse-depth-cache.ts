@@ -67,7 +67,7 @@ export async function removeCoarseDepthMaps(
   mediaId: string,
   keep: string | null = null,
 ): Promise<void> {
-  const folder = path.dirname(layout.coarseDepthFile(mediaId, '', 0));
+  const folder = layout.previewFolder(mediaId);
   const names = await readdir(folder).catch(() => [] as string[]);
   const prefix = `${mediaId}-depth-`;
   const kept = keep === null ? null : `${prefix}${keep}-`;

@@ -7,6 +7,7 @@ import path from 'node:path';
 export function dataLayout(dataDir: string) {
   const previews = path.join(dataDir, 'previews');
   const depthMaps = path.join(dataDir, 'depth');
+  const previewFolder = (mediaId: string) => path.join(previews, mediaId.slice(0, 2));
   return {
     dataDir,
     /** Uploaded originals: uploads/YYYY/MM/<uuid>.<ext>. */
@@ -19,11 +20,13 @@ export function dataLayout(dataDir: string) {
       path.join(depthMaps, mediaId.slice(0, 2), `${mediaId}-${generation}.${extension}`),
     /** Partial files before their atomic rename (same file system as their destination). */
     tmp: path.join(dataDir, 'tmp'),
+    /** The folder of an item's previews and coarse depth maps. */
+    previewFolder,
     previewFile: (mediaId: string, size: number) =>
-      path.join(previews, mediaId.slice(0, 2), `${mediaId}-${size}.jpg`),
+      path.join(previewFolder(mediaId), `${mediaId}-${size}.jpg`),
     /** A depth map's coarse version: previews/<2 hex>/<media id>-depth-<depth map id>-<size>.png. */
     coarseDepthFile: (mediaId: string, depthMapId: string, size: number) =>
-      path.join(previews, mediaId.slice(0, 2), `${mediaId}-depth-${depthMapId}-${size}.png`),
+      path.join(previewFolder(mediaId), `${mediaId}-depth-${depthMapId}-${size}.png`),
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;

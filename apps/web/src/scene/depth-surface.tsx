@@ -125,6 +125,12 @@ export function DepthSurface({
   const invalidate = useThree((s) => s.invalidate);
   useEffect(() => invalidate());
 
+  /** The surface reads its depth from `depth` from the next draw on. */
+  const bindDepth = (depth: DepthSource) => {
+    uniforms.uDepth.value = depth.texture;
+    setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, depth.region);
+  };
+
   useFrame(({ invalidate }, delta) => {
     const v = view.current;
     const { depth, strength, rect, onShown, timed } = latest.current;
@@ -133,8 +139,7 @@ export function DepthSurface({
       // The same map, finer (after its coarse version): swapped in place, still growing in.
       release(v.shown);
       v.shown = depth;
-      uniforms.uDepth.value = depth.texture;
-      setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, depth.region);
+      bindDepth(depth);
       v.grown = Math.min(1, v.grown + step);
     } else if (depth !== v.shown) {
       // Flatten what is shown, then swap the new depth in. A depth there from the first frame is
@@ -147,10 +152,7 @@ export function DepthSurface({
         v.coarseFrames = 0;
         v.drawn = false;
         v.grown = depth && v.frames === 0 ? 1 : 0;
-        if (depth) {
-          uniforms.uDepth.value = depth.texture;
-          setRegion(uniforms.uDepthRegion.value, uniforms.uDepthClamp.value, depth.region);
-        }
+        if (depth) bindDepth(depth);
       }
     } else if (v.shown) {
       v.grown = Math.min(1, v.grown + step);
