@@ -36,13 +36,18 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** LISTEN on a channel until the returned function is called. */
   listen(channel: string, listener: Listener): Promise<Unlisten>;
+  /** Embedded only: the whole data folder as one tarball, for `loadDataDir` (test templates). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
 export type DatabaseOptions =
   | { engine: 'postgres'; url: string; maxConnections?: number }
-  /** dataDir: a folder to persist in, or undefined for an in-memory database (tests). */
-  | { engine: 'embedded'; dataDir: string | undefined };
+  /**
+   * dataDir: a folder to persist in, or undefined for an in-memory database (tests), which may
+   * start from a dump of another (`loadDataDir`, from dumpDataDir): no initdb, ~2 s less.
+   */
+  | { engine: 'embedded'; dataDir: string | undefined; loadDataDir?: Blob };
 
 /** The engine the environment asks for: PostgreSQL when DATABASE_URL is set, else embedded in DATA_DIR. */
 export function databaseOptionsFromEnv(env: {
@@ -76,7 +81,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     lock = await acquireDataDirLock(options.dataDir);
     dataPath = path.join(options.dataDir, 'db');
   }
-  const pglite = new PGlite({ dataDir: dataPath, parsers: pgCompatibleParsers() });
+  const pglite = new PGlite({
+    dataDir: dataPath,
+    parsers: pgCompatibleParsers(),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
   await pglite.waitReady;
   const queryable = pgliteQueryable(pglite);
   return {
@@ -86,6 +95,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // PGlite runs one statement at a time; a transaction holds it until it ends.
     transaction: (fn) => pglite.transaction((tx) => fn(pgliteQueryable(tx))),
     listen: (channel, listener) => listenPglite(pglite, channel, listener),
+    dumpDataDir: async () => pglite.dumpDataDir('none'),
     async close() {
       await pglite.close();
       await lock?.release();
