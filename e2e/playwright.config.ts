@@ -17,6 +17,7 @@ export const IMMICH_API_KEY = 'e2e-immich-key';
 
 export default defineConfig({
   testDir: './specs',
+  globalSetup: './support/remove-stale-data-dirs.ts',
   timeout: 60_000,
   workers: 1,
   reporter: [['list']],

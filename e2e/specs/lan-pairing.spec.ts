@@ -13,10 +13,13 @@ test.describe('a device on the LAN', () => {
   test.skip(!lanAddress, 'this machine has no LAN address');
   let app: ChildProcess;
   let output = '';
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'immichvr-e2e-lan-'));
+  // Made in beforeAll: the runner also loads this file (to list the tests), and a folder made at
+  // load time there is never removed.
+  let dataDir = '';
   const [port, httpsPort] = [21380, 21381];
 
   test.beforeAll(async () => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'immichvr-e2e-lan-'));
     app = spawn('pnpm', ['--filter', '@immichvr/bff', 'start', '--lan'], {
       cwd: path.resolve(import.meta.dirname, '../..'),
       env: {
@@ -43,7 +46,7 @@ test.describe('a device on the LAN', () => {
   test.afterAll(async () => {
     if (app?.pid) process.kill(-app.pid, 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1_000));
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   test('pairs with the code from the terminal, over HTTPS, and stays paired', async ({
