@@ -7,7 +7,11 @@ import { AssetTypeEnum, AssetVisibility } from '@immich/sdk';
 import type { MediaPage, SourcesResponse, Timeline } from '@immichvr/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database';
-import { findMediaSource } from '../src/db/queries/media-sources.queries';
+import {
+  claimSyncLease,
+  findMediaSource,
+  releaseSyncLease,
+} from '../src/db/queries/media-sources.queries';
 import { ImmichAuthError, ImmichUnavailableError } from '../src/immich/immich-client';
 import { openImmichSource } from '../src/immich/immich-source';
 import { createLogger, type Logger } from '../src/logger';
@@ -481,6 +485,27 @@ describe('the background Immich sync', () => {
     expect(immich.requests.length).toBeGreaterThanOrEqual(2);
     expect(immich.requests.length).toBeLessThanOrEqual(5);
     expect((await sync.status()).lastError?.message).toMatch(/refused the API key/);
+  });
+
+  it('says a sync runs while another process holds the server’s lease (pnpm immich:sync), and not once it is given back or has run out', async () => {
+    const sync = await schedule(immich.apiKey, 0, 10);
+    const source = await findMediaSource(server.t.db, 'immich', `${immich.url}/api`);
+    if (!source) throw new Error('opening the Immich source made its row');
+    expect((await sync.status()).running).toBe(false);
+    expect(await claimSyncLease(server.t.db, source.id, 'other-host:4242:cli', 60)).toBeNull();
+    const elsewhere = await sync.status();
+    expect(elsewhere.running).toBe(true);
+    expect(elsewhere.progress).toBeNull();
+    await releaseSyncLease(server.t.db, source.id, 'other-host:4242:cli');
+    expect((await sync.status()).running).toBe(false);
+    // A lease that ran out (its process died) is not a sync running.
+    await claimSyncLease(server.t.db, source.id, 'other-host:4242:cli', 60);
+    await server.t.db.query(
+      `UPDATE media_sources SET sync_lease_expires_at = now() - interval '1 second' WHERE id = $1`,
+      [source.id],
+    );
+    expect((await sync.status()).running).toBe(false);
+    await sync.stop();
   });
 
   it('backs off while Immich answers 5xx, then recovers by itself', async () => {

@@ -28,8 +28,9 @@ const syncReportSchema = z.object({
 export const immichSyncStatusSchema = z.object({
   /** The server's API address. */
   url: z.string(),
+  /** A sync of this server runs: in this app, or in another process holding its lease. */
   running: z.boolean(),
-  /** While running: assets read so far of the timeline's total. */
+  /** While this app runs it: assets read so far of the timeline's total (null elsewhere). */
   progress: z
     .object({
       assets: z.number().int(),

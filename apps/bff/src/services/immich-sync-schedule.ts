@@ -1,6 +1,6 @@
 import type { ImmichSyncStatus } from '@immichvr/shared';
 import type { Database } from '../db/database';
-import { findMediaSource } from '../db/queries/media-sources.queries';
+import { findLiveSyncLease, findMediaSource } from '../db/queries/media-sources.queries';
 import { ImmichAuthError, ImmichUnavailableError } from '../immich/immich-client';
 import type { ImmichSource } from '../immich/immich-source';
 import type { Logger } from '../logger';
@@ -63,9 +63,13 @@ export class ImmichSyncSchedule {
   async status(): Promise<ImmichSyncStatus> {
     const source = await findMediaSource(this.db, 'immich', this.immich.client.baseUrl);
     const state = (source?.syncState ?? {}) as ImmichSyncState;
+    // A sync of this server by another process (`pnpm immich:sync`, a second app on the same
+    // PostgreSQL) holds the source's lease: running too, though its progress is not known here.
+    const elsewhere =
+      this.running === undefined && source ? await findLiveSyncLease(this.db, source.id) : null;
     return {
       url: this.immich.client.baseUrl,
-      running: this.running !== undefined,
+      running: this.running !== undefined || elsewhere !== null,
       progress: this.progress,
       lastRun: state.lastRun ?? null,
       lastSuccessAt: state.lastSuccessAt ?? null,

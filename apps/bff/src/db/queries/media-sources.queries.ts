@@ -125,6 +125,20 @@ export async function claimSyncLease(
   return row.taken ? null : { holder: row.holder, expiresAt: row.expires_at };
 }
 
+/** The source's sync lease while one is held and has not run out (any process's); else null. */
+export async function findLiveSyncLease(
+  db: Queryable,
+  sourceId: string,
+): Promise<SyncLease | null> {
+  const { rows } = await db.query<{ holder: string; expires_at: Date }>(
+    `SELECT sync_holder AS holder, sync_lease_expires_at AS expires_at FROM media_sources
+     WHERE id = $1 AND sync_holder IS NOT NULL AND sync_lease_expires_at > now()`,
+    [sourceId],
+  );
+  const row = rows[0];
+  return row ? { holder: row.holder, expiresAt: row.expires_at } : null;
+}
+
 /** Extends a held lease; false when `holder` no longer holds it (it expired and was taken). */
 export async function renewSyncLease(
   db: Queryable,
