@@ -626,6 +626,8 @@ describe.each(ENGINES)('pnpm immich:sync on %s', (engine) => {
     expect(none.stderr).toBe(
       'immichvr: no Immich server configured: set IMMICH_URL and IMMICH_API_KEY (see .env.example)\n',
     );
+    // Said before the database is opened: no embedded one was made for it.
+    expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
     const refused = await runSync([], undefined, { IMMICH_API_KEY: 'wrong' });
     expect(refused.code).toBe(1);
     expect(refused.stderr.trim().split('\n')).toEqual([

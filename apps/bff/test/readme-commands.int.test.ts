@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,10 +89,25 @@ describe('the README’s commands', () => {
         seed: 2,
       });
       const dataDir = path.join(home, 'data');
-      const { stdout } = await run('bash', ['-c', line as string], {
+      const env = {
+        ...process.env,
+        HOME: home,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        LOG_LEVEL: 'warn',
+      };
+      // A mistyped folder: said in one line, before any database is made in the data folder.
+      const typo = await run('bash', ['-c', (line as string).replace('Pictures', 'Pictrues')], {
         cwd: repo,
-        env: { ...process.env, HOME: home, DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
-      });
+        env,
+      }).then(
+        () => null,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(typo?.code).toBe(1);
+      expect(typo?.stderr).toContain(`immichvr: ${path.join(home, 'Pictrues')} is not a folder`);
+      expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
+      const { stdout } = await run('bash', ['-c', line as string], { cwd: repo, env });
       expect(stdout).toMatch(/added\s+2/);
       const db = await openDatabase({ engine: 'embedded', dataDir });
       try {

@@ -6,6 +6,8 @@ import { bar, createProgressLine } from './progress';
 import { runCli } from './run-cli';
 
 const USAGE = 'usage: pnpm immich:sync [--full] [--page-size 1-1000]';
+const NO_SERVER =
+  'no Immich server configured: set IMMICH_URL and IMMICH_API_KEY (see .env.example)';
 const args = process.argv.slice(2);
 const sizeAt = args.indexOf('--page-size');
 const pageSize = sizeAt === -1 ? undefined : Number(args[sizeAt + 1]);
@@ -25,37 +27,41 @@ if (unknown.length > 0 || (pageSize !== undefined && !(pageSize >= 1 && pageSize
  * listing when the counts say something was deleted); --page-size asks for fewer assets per
  * request (a slow server). Read-only on the Immich side.
  */
-await runCli(async ({ env, db }) => {
-  if (!env.immich)
-    throw new Error(
-      'no Immich server configured: set IMMICH_URL and IMMICH_API_KEY (see .env.example)',
+await runCli(
+  async ({ env, db }) => {
+    if (!env.immich) throw new Error(NO_SERVER);
+    const immich = await openImmichSource(db, env.dataDir, createLogger('silent'), env.immich);
+    const progress = createProgressLine();
+    const summary = await syncImmich(
+      { ...immich, db, layout: dataLayout(env.dataDir) },
+      {
+        full: args.includes('--full'),
+        ...(pageSize ? { pageSize: Math.floor(pageSize) } : {}),
+        onProgress: (p) =>
+          progress.update(
+            p.total && p.assets <= p.total
+              ? `Syncing ${bar(p.assets, p.total)}  ${p.added} added, ${p.removed} removed`
+              : `Syncing ${p.assets} assets read  ${p.added} added, ${p.removed} removed`,
+          ),
+      },
+    ).finally(() => progress.done());
+    const kind = summary.full ? 'every asset listed' : 'changes since the last sync';
+    console.log(
+      `Synced with Immich at ${immich.client.baseUrl} (${kind}${summary.resumed ? ', resumed' : ''}):`,
     );
-  const immich = await openImmichSource(db, env.dataDir, createLogger('silent'), env.immich);
-  const progress = createProgressLine();
-  const summary = await syncImmich(
-    { ...immich, db, layout: dataLayout(env.dataDir) },
-    {
-      full: args.includes('--full'),
-      ...(pageSize ? { pageSize: Math.floor(pageSize) } : {}),
-      onProgress: (p) =>
-        progress.update(
-          p.total && p.assets <= p.total
-            ? `Syncing ${bar(p.assets, p.total)}  ${p.added} added, ${p.removed} removed`
-            : `Syncing ${p.assets} assets read  ${p.added} added, ${p.removed} removed`,
-        ),
+    console.log(`  added     ${summary.added}`);
+    console.log(`  updated   ${summary.updated}`);
+    console.log(`  removed   ${summary.removed} (trashed, archived or deleted in Immich)`);
+    console.log(`  skipped   ${summary.skipped}`);
+    const reasons = new Map<string, number>();
+    for (const s of summary.skippedAssets) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+    for (const [reason, n] of reasons) console.log(`    ${n} × ${reason}`);
+    console.log(`  albums    ${summary.albums}, people ${summary.people}`);
+    console.log(`  in ${summary.seconds.toFixed(1)} s; nothing was changed on the Immich server`);
+  },
+  {
+    requires: (env) => {
+      if (!env.immich) throw new Error(NO_SERVER);
     },
-  ).finally(() => progress.done());
-  const kind = summary.full ? 'every asset listed' : 'changes since the last sync';
-  console.log(
-    `Synced with Immich at ${immich.client.baseUrl} (${kind}${summary.resumed ? ', resumed' : ''}):`,
-  );
-  console.log(`  added     ${summary.added}`);
-  console.log(`  updated   ${summary.updated}`);
-  console.log(`  removed   ${summary.removed} (trashed, archived or deleted in Immich)`);
-  console.log(`  skipped   ${summary.skipped}`);
-  const reasons = new Map<string, number>();
-  for (const s of summary.skippedAssets) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
-  for (const [reason, n] of reasons) console.log(`    ${n} × ${reason}`);
-  console.log(`  albums    ${summary.albums}, people ${summary.people}`);
-  console.log(`  in ${summary.seconds.toFixed(1)} s; nothing was changed on the Immich server`);
-});
+  },
+);
