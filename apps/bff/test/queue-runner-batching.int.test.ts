@@ -129,23 +129,106 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
     }
   });
 
-  it('one job at a time: the round trip that completes a job claims the next, one per job', async () => {
+  it('one slow job at a time: the round trip that completes a job claims the next, none ahead', async () => {
     await t.db.query('DELETE FROM media_items');
-    await queuePhotos(t.db, 40);
+    await queuePhotos(t.db, 12);
     const { db, roundTrips } = countingDatabase(t.db);
+    const processingSeen: number[] = [];
     await runUntilSettled(
       t.db,
-      runner(db, 1, async () => ({ discard: async () => {} })),
+      runner(db, 1, async () => {
+        const { rows } = await t.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM processing_queue WHERE status = 'processing'`,
+        );
+        processingSeen.push(rows[0]?.n ?? -1);
+        await wait(15);
+        return { discard: async () => {} };
+      }),
     );
     const { rows } = await t.db.query(
       'SELECT status, count(*)::int AS n FROM processing_queue GROUP BY 1',
     );
-    expect(rows).toEqual([{ status: 'completed', n: 40 }]);
-    // 40 round trips that complete one job and claim the next (the first only claims, the last
+    expect(rows).toEqual([{ status: 'completed', n: 12 }]);
+    // A job that takes its time holds only its own row: nothing is claimed ahead of it.
+    expect(processingSeen).toEqual(Array(12).fill(1));
+    // 12 round trips that complete one job and claim the next (the first only claims, the last
     // only completes), plus the lease check at start and at most a settle of the status counts.
     // A job's slot freed only once its promises unwound took 1.5 per job (one that completed and
     // claimed none, one that claimed alone).
-    expect(roundTrips()).toBeLessThanOrEqual(44);
+    expect(roundTrips()).toBeLessThanOrEqual(16);
+  });
+
+  it('quick jobs, one at a time: claimed ahead, several per round trip, every status change sent', async () => {
+    await t.db.query('DELETE FROM media_items');
+    const ids = await queuePhotos(t.db, 200);
+    const events: string[] = [];
+    const unlisten = await t.db.listen('media_events', {
+      onNotify: (payload) => {
+        const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
+        if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
+      },
+    });
+    const { db, roundTrips } = countingDatabase(t.db);
+    let running = 0;
+    let mostAtOnce = 0;
+    await runUntilSettled(
+      t.db,
+      runner(db, 1, async () => {
+        mostAtOnce = Math.max(mostAtOnce, ++running);
+        await Promise.resolve();
+        running--;
+        return { discard: async () => {} };
+      }),
+    );
+    const { rows } = await t.db.query(
+      'SELECT status, attempts, count(*)::int AS n FROM processing_queue GROUP BY 1, 2',
+    );
+    expect(rows).toEqual([{ status: 'completed', attempts: 1, n: 200 }]);
+    expect(mostAtOnce).toBe(1);
+    // One per job (200) without claiming ahead.
+    expect(roundTrips()).toBeLessThan(100);
+    const deadline = Date.now() + 5_000;
+    while (events.length < 400 && Date.now() < deadline) await wait(20);
+    await unlisten();
+    for (const id of ids) {
+      expect(events).toContain(`${id}:processing`);
+      expect(events).toContain(`${id}:completed`);
+    }
+  });
+
+  it('gives back the jobs claimed ahead when the job before them turns slow, and when stopping', async () => {
+    await t.db.query('DELETE FROM media_items');
+    await queuePhotos(t.db, 60);
+    let handled = 0;
+    let heldDuringSlowJob = -1;
+    let stopping: Promise<void> | undefined;
+    const quickThenSlow = runner(t.db, 1, async () => {
+      handled++;
+      if (handled === 30) {
+        // The jobs claimed ahead of this one wait HOLD_AHEAD_MS, then go back to the queue.
+        await wait(1_600);
+        const { rows } = await t.db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM processing_queue WHERE status = 'processing'`,
+        );
+        heldDuringSlowJob = rows[0]?.n ?? -1;
+      }
+      if (handled === 45) stopping = quickThenSlow.stop();
+      return { discard: async () => {} };
+    });
+    await quickThenSlow.start();
+    const deadline = Date.now() + 20_000;
+    while (!stopping && Date.now() < deadline) await wait(20);
+    await stopping;
+    expect(heldDuringSlowJob).toBe(1);
+    const { rows } = await t.db.query<{ status: string; attempts: number; n: number }>(
+      'SELECT status, attempts, count(*)::int AS n FROM processing_queue GROUP BY 1, 2 ORDER BY 1',
+    );
+    // Every job handled was completed once; those claimed ahead and not started are queued again
+    // with their attempt not counted, none left held by the stopped runner (statuses in enum order).
+    expect(rows).toEqual([
+      { status: 'queued', attempts: 0, n: 15 },
+      { status: 'completed', attempts: 1, n: 45 },
+    ]);
   });
 
   it('writes several results in one transaction: a result that cannot be written fails only its own job', async () => {

@@ -8,7 +8,7 @@ import {
   failJob,
   lockHeldJobs,
   recoverExpiredLeases,
-  releaseJob,
+  releaseJobs,
   renewLease,
   setJobProgress,
 } from '../db/queries/worker.queries';
@@ -49,6 +49,16 @@ const PROGRESS_EVERY_MS = 500;
  * the notes the queue's triggers leave never pile up between two reads of the timeline.
  */
 const SETTLE_STATUS_COUNTS_EVERY_MS = 2_000;
+/**
+ * Jobs whose handlers take less than this (on average) are quick: the runner then claims a few
+ * ahead of its free slots, so one round trip claims, and later completes, several of them.
+ */
+const QUICK_JOB_MS = 5;
+/** Jobs claimed ahead per slot while jobs are quick, at most MAX_AHEAD in all. */
+const AHEAD_PER_SLOT = 8;
+const MAX_AHEAD = 32;
+/** Jobs claimed ahead and not started within this (the jobs before them turned slow) go back. */
+const HOLD_AHEAD_MS = 1_000;
 
 export interface QueueRunnerOptions {
   /** Shown in locked_by: host, pid and a random suffix, unique per runner. */
@@ -104,6 +114,12 @@ export class QueueRunner {
    */
   private readonly occupied = new Set<string>();
   private finished: Finished[] = [];
+  /** Claimed ahead of a free slot (jobs are quick); started as slots free, before the next claim. */
+  private ahead: ClaimedJob[] = [];
+  /** When the oldest job in `ahead` was claimed. */
+  private aheadSince = 0;
+  /** How long handlers took lately (moving average, ms); starts slow: nothing claimed ahead. */
+  private recentJobMs = 1_000;
   private woken = false;
   private endIdle: (() => void) | undefined;
   private unlisten: Unlisten | undefined;
@@ -130,8 +146,11 @@ export class QueueRunner {
         onNotify: (payload) => {
           const change = parseQueueNotification(payload);
           if (change?.status === 'queued') this.wake();
-          if (change?.status === 'cancelled')
+          if (change?.status === 'cancelled') {
             this.active.get(change.queueId)?.abort(new JobStopped('cancelled'));
+            // Not started yet: the cancel already took it from this runner.
+            this.ahead = this.ahead.filter((job) => job.id !== change.queueId);
+          }
         },
       })
       .catch(() => undefined);
@@ -207,23 +226,26 @@ export class QueueRunner {
    */
   private async dispatch(): Promise<void> {
     const { concurrency, workerId, leaseSeconds, logger } = this.options;
-    while (this.running || this.active.size > 0) {
+    while (this.running || this.active.size > 0 || this.ahead.length > 0) {
+      await this.giveBackHeldAhead();
       const finished = this.finished;
       this.finished = [];
       const withResults = finished.filter((f) => f.result.commit);
       const plain = finished.filter((f) => !f.result.commit);
       if (withResults.length > 0) await this.commitResults(withResults);
-      // Jobs settled in this round trip freed their slots for the jobs it claims.
-      const free = this.running ? concurrency - this.occupied.size : 0;
+      // Jobs settled in this round trip freed their slots for the jobs it claims; quick jobs are
+      // claimed ahead too.
+      const want = this.running ? concurrency - this.occupied.size + this.aheadWanted() : 0;
+      const take = Math.max(0, want - this.ahead.length);
       let claimed: ClaimedJob[] = [];
-      if (plain.length > 0 || free > 0) {
+      if (plain.length > 0 || take > 0) {
         try {
           const round = await completeAndClaimJobs(
             this.db,
             workerId,
             leaseSeconds,
             plain.map((f) => f.job.id),
-            Math.max(0, free),
+            take,
           );
           for (const f of plain) f.settle(round.completed.has(f.job.id));
           claimed = round.claimed;
@@ -232,7 +254,11 @@ export class QueueRunner {
           logger.warn('could not claim a job', { error: (error as Error).message });
         }
       }
-      for (const job of claimed) this.launch(job);
+      if (claimed.length > 0) {
+        if (this.ahead.length === 0) this.aheadSince = performance.now();
+        this.ahead.push(...claimed);
+        this.startAhead();
+      }
       this.changedSinceSettle += claimed.length + finished.length;
       // Nothing new to do: wait for a job to finish, a NOTIFY, the poll, or stop.
       if (claimed.length === 0 && this.finished.length === 0) await this.idle();
@@ -293,6 +319,48 @@ export class QueueRunner {
     }
   }
 
+  /** How many jobs to hold claimed ahead of the free slots: some while jobs are quick, else none. */
+  private aheadWanted(): number {
+    if (this.recentJobMs >= QUICK_JOB_MS) return 0;
+    return Math.min(MAX_AHEAD, AHEAD_PER_SLOT * this.options.concurrency);
+  }
+
+  /** Starts jobs claimed ahead in the free slots (most urgent first, as they were claimed). */
+  private startAhead(): void {
+    if (!this.running) return;
+    while (this.ahead.length > 0 && this.occupied.size < this.options.concurrency) {
+      this.launch(this.ahead.shift() as ClaimedJob);
+      this.aheadSince = performance.now();
+    }
+  }
+
+  /**
+   * Jobs claimed ahead wait for no one long: stopping, or when the jobs before them turned slow
+   * (none started for HOLD_AHEAD_MS), they go back to the queue for any worker, attempt not counted.
+   */
+  private async giveBackHeldAhead(): Promise<void> {
+    if (this.ahead.length === 0) return;
+    if (this.running && performance.now() - this.aheadSince < HOLD_AHEAD_MS) return;
+    const jobs = this.ahead;
+    this.ahead = [];
+    // Jobs are not quick now: none is claimed ahead again until they are.
+    this.recentJobMs = Math.max(this.recentJobMs, HOLD_AHEAD_MS);
+    try {
+      await releaseJobs(
+        this.db,
+        jobs.map((job) => job.id),
+        this.options.workerId,
+      );
+      this.changedSinceSettle += jobs.length;
+    } catch (error) {
+      // Their leases run out and the reaper queues them again.
+      this.options.logger.warn('could not give back jobs claimed ahead', {
+        jobs: jobs.length,
+        error: (error as Error).message,
+      });
+    }
+  }
+
   /** Runs a claimed job; its slot is free again once it is settled. */
   private launch(job: ClaimedJob): void {
     const controller = new AbortController();
@@ -302,6 +370,7 @@ export class QueueRunner {
       this.active.delete(job.id);
       // Still here when the job failed or stopped; then its slot is free only now.
       this.occupied.delete(job.id);
+      this.startAhead();
       this.wake();
     });
   }
@@ -311,6 +380,8 @@ export class QueueRunner {
     return new Promise((settle, fail) => {
       this.occupied.delete(job.id);
       this.finished.push({ job, result, settle, fail });
+      // A job claimed ahead takes the slot now, not after the round trip that completes this one.
+      this.startAhead();
       this.wake();
     });
   }
@@ -378,7 +449,11 @@ export class QueueRunner {
     };
     try {
       const handler = this.options.handlers[jobKindOf(job.media_type)];
-      const result = await handler(job, { signal: controller.signal, reportProgress });
+      const result = await handler(job, { signal: controller.signal, reportProgress }).finally(
+        () => {
+          this.recentJobMs = (this.recentJobMs + (performance.now() - started)) / 2;
+        },
+      );
       // The result and the job's completion are written together; a job cancelled or taken back
       // meanwhile writes neither.
       const completed = !controller.signal.aborted && (await this.completeLater(job, result));
@@ -401,7 +476,7 @@ export class QueueRunner {
       if (controller.signal.aborted) {
         const reason = controller.signal.reason;
         if (reason instanceof ShuttingDown)
-          await releaseJob(this.db, job.id, workerId).catch(() => {});
+          await releaseJobs(this.db, [job.id], workerId).catch(() => {});
         logger.info('job stopped', { jobId: job.id, reason: String(reason?.message ?? reason) });
       } else {
         const message = describeJobError(error);

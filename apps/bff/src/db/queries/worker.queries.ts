@@ -170,14 +170,19 @@ export async function failJob(
   return 'queued';
 }
 
-/** Gives a job back untouched (a worker shutting down): queued again, the attempt not counted. */
-export async function releaseJob(db: Queryable, jobId: string, workerId: string): Promise<void> {
+/** Gives jobs back untouched (a worker shutting down): queued again, the attempt not counted. */
+export async function releaseJobs(
+  db: Queryable,
+  jobIds: readonly string[],
+  workerId: string,
+): Promise<void> {
+  if (jobIds.length === 0) return;
   await db.query(
     `UPDATE processing_queue
      SET status = 'queued', attempts = greatest(attempts - 1, 0), started_at = NULL,
        locked_by = NULL, lease_expires_at = NULL
-     WHERE id = $1 AND locked_by = $2 AND status = 'processing'`,
-    [jobId, workerId],
+     WHERE id = ANY($1::uuid[]) AND locked_by = $2 AND status = 'processing'`,
+    [jobIds, workerId],
   );
 }
 
