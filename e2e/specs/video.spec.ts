@@ -269,7 +269,8 @@ test('a video without depth plays flat with its depth progress, then in depth in
   request,
 }) => {
   test.setTimeout(300_000);
-  // A real MP4 with sound, made here by ffmpeg; the worker makes its depth video.
+  // A real MP4 with sound, made here by ffmpeg; the worker makes its depth video (4 s of it: the
+  // depth job then still runs for many seconds, the note showing its progress meanwhile).
   const file = path.join(os.tmpdir(), `immichvr-e2e-clip-${process.pid}.mp4`);
   execFileSync('ffmpeg', [
     '-v',
@@ -278,11 +279,11 @@ test('a video without depth plays flat with its depth progress, then in depth in
     '-f',
     'lavfi',
     '-i',
-    'testsrc2=size=640x360:rate=30:duration=8',
+    'testsrc2=size=640x360:rate=30:duration=4',
     '-f',
     'lavfi',
     '-i',
-    'sine=frequency=440:duration=8',
+    'sine=frequency=440:duration=4',
     '-c:v',
     'libx264',
     '-preset',
