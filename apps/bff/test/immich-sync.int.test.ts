@@ -633,6 +633,14 @@ describe.each(ENGINES)('pnpm immich:sync on %s', (engine) => {
     expect(refused.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^immichvr: Immich at .* refused the API key \(HTTP 401/),
     ]);
+    // Asked before the database is opened: a refused key makes no embedded database either.
+    expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
+    const unreachable = await runSync([], undefined, { IMMICH_URL: 'http://127.0.0.1:9' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^immichvr: .*127\.0\.0\.1:9/),
+    ]);
+    expect(existsSync(path.join(dataDir, 'db'))).toBe(false);
   });
 });
 

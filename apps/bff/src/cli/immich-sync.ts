@@ -1,3 +1,4 @@
+import { ImmichClient } from '../immich/immich-client';
 import { openImmichSource } from '../immich/immich-source';
 import { createLogger } from '../logger';
 import { syncImmich } from '../services/immich-sync.service';
@@ -60,8 +61,14 @@ await runCli(
     console.log(`  in ${summary.seconds.toFixed(1)} s; nothing was changed on the Immich server`);
   },
   {
-    requires: (env) => {
+    // A server that does not answer, or refuses the key, is said at once, before the database is
+    // opened (or, on a first run, made). The sync asks for these statistics again.
+    requires: async (env) => {
       if (!env.immich) throw new Error(NO_SERVER);
+      await new ImmichClient({
+        url: env.immich.url,
+        apiKey: env.immich.apiKey,
+      }).timelineStatistics();
     },
   },
 );

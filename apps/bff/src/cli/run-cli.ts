@@ -15,17 +15,17 @@ async function reportingFailure(task: () => Promise<void>): Promise<void> {
 /**
  * Runs a command-line task with the environment and a migrated database, and turns any error
  * into one clear line on stderr and exit code 1. `requires` checks what the task needs of the
- * environment before the database is opened (a first embedded open takes seconds), and throws
- * what is missing.
+ * environment (and of the servers it names) before the database is opened (a first embedded open
+ * takes seconds and makes a database), and throws what is missing.
  */
 export async function runCli(
   task: (ctx: { env: Env; db: Database }) => Promise<void>,
-  options: { migrate?: boolean; requires?: (env: Env) => void } = {},
+  options: { migrate?: boolean; requires?: (env: Env) => void | Promise<void> } = {},
 ): Promise<void> {
   let db: Database | undefined;
   await reportingFailure(async () => {
     const env = parseEnv();
-    options.requires?.(env);
+    await options.requires?.(env);
     db = await openDatabase(databaseOptionsFromEnv(env));
     if (options.migrate ?? true) await migrate(db);
     await task({ env, db });
