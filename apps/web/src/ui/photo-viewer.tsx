@@ -268,15 +268,22 @@ function Slider(props: {
 
 /**
  * Leans the camera with the pointer, easing; it looks straight ahead (−z) throughout. Drawn on
- * demand: a pointer move asks for frames, and they go on until the camera has arrived.
+ * demand: a pointer move asks for frames, and they go on until the camera has arrived. The canvas
+ * says whether it has (`data-camera-at-rest`): false from the pointer's move, true once the frame
+ * that arrives is drawn.
  */
 function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y: number }> }) {
   const invalidate = useThree((s) => s.invalidate);
+  const canvas = useThree((s) => s.gl.domElement);
   useEffect(() => {
-    const moved = () => invalidate();
+    canvas.dataset.cameraAtRest = 'true';
+    const moved = () => {
+      canvas.dataset.cameraAtRest = 'false';
+      invalidate();
+    };
     window.addEventListener('pointermove', moved);
     return () => window.removeEventListener('pointermove', moved);
-  }, [invalidate]);
+  }, [invalidate, canvas]);
   useFrame(({ camera, invalidate }, delta) => {
     const ease = 1 - Math.exp(-animationDelta(delta) * 8);
     const dx = pointer.current.x * POINTER_PARALLAX_METERS - camera.position.x;
@@ -284,8 +291,9 @@ function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y:
     camera.position.x += dx * ease;
     camera.position.y += dy * ease;
     camera.rotation.set(0, 0, 0);
-    // Within a tenth of a millimetre: arrived.
+    // Within a tenth of a millimetre: arrived (this frame, drawn next, is the last).
     if (Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4) invalidate();
+    else canvas.dataset.cameraAtRest = 'true';
   });
   return null;
 }
