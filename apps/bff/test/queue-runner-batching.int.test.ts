@@ -35,6 +35,29 @@ async function queuePhotos(db: Database, count: number): Promise<string[]> {
   return ids;
 }
 
+/** The queue's status changes sent live, as "mediaId:status". */
+async function recordQueueEvents(db: Database) {
+  const events: string[] = [];
+  const unlisten = await db.listen('media_events', {
+    onNotify: (payload) => {
+      const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
+      if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
+    },
+  });
+  return {
+    /** Each item's job was sent as processing and as completed (waits up to 5 s for them). */
+    async expectProcessedAndCompleted(ids: string[]) {
+      const deadline = Date.now() + 5_000;
+      while (events.length < 2 * ids.length && Date.now() < deadline) await wait(20);
+      await unlisten();
+      for (const id of ids) {
+        expect(events).toContain(`${id}:processing`);
+        expect(events).toContain(`${id}:completed`);
+      }
+    },
+  };
+}
+
 async function runUntilSettled(db: Database, runner: QueueRunner): Promise<void> {
   await runner.start();
   const deadline = Date.now() + 20_000;
@@ -96,13 +119,7 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
   it('completes and claims jobs in shared round trips, with every status change still sent live', async () => {
     await t.db.query('DELETE FROM media_items');
     const ids = await queuePhotos(t.db, 60);
-    const events: string[] = [];
-    const unlisten = await t.db.listen('media_events', {
-      onNotify: (payload) => {
-        const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
-        if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
-      },
-    });
+    const events = await recordQueueEvents(t.db);
     const { db, roundTrips } = countingDatabase(t.db);
     const handled: string[] = [];
     await runUntilSettled(
@@ -120,13 +137,7 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
     expect(new Set(handled).size).toBe(60);
     // One claim and one completion each would be 120; finished jobs ride on the next claim.
     expect(roundTrips()).toBeLessThan(90);
-    const deadline = Date.now() + 5_000;
-    while (events.length < 120 && Date.now() < deadline) await wait(20);
-    await unlisten();
-    for (const id of ids) {
-      expect(events).toContain(`${id}:processing`);
-      expect(events).toContain(`${id}:completed`);
-    }
+    await events.expectProcessedAndCompleted(ids);
   });
 
   it('one slow job at a time: the round trip that completes a job claims the next, none ahead', async () => {
@@ -161,13 +172,7 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
   it('quick jobs, one at a time: claimed ahead, several per round trip, every status change sent', async () => {
     await t.db.query('DELETE FROM media_items');
     const ids = await queuePhotos(t.db, 200);
-    const events: string[] = [];
-    const unlisten = await t.db.listen('media_events', {
-      onNotify: (payload) => {
-        const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
-        if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
-      },
-    });
+    const events = await recordQueueEvents(t.db);
     const { db, roundTrips } = countingDatabase(t.db);
     let running = 0;
     let mostAtOnce = 0;
@@ -187,13 +192,7 @@ describe.each(ENGINES)('the queue runner on %s, several jobs per statement', (en
     expect(mostAtOnce).toBe(1);
     // One per job (200) without claiming ahead.
     expect(roundTrips()).toBeLessThan(100);
-    const deadline = Date.now() + 5_000;
-    while (events.length < 400 && Date.now() < deadline) await wait(20);
-    await unlisten();
-    for (const id of ids) {
-      expect(events).toContain(`${id}:processing`);
-      expect(events).toContain(`${id}:completed`);
-    }
+    await events.expectProcessedAndCompleted(ids);
   });
 
   it('gives back the jobs claimed ahead when the job before them turns slow, and when stopping', async () => {
