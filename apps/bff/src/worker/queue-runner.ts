@@ -116,7 +116,7 @@ export class QueueRunner {
   private finished: Finished[] = [];
   /** Claimed ahead of a free slot (jobs are quick); started as slots free, before the next claim. */
   private ahead: ClaimedJob[] = [];
-  /** When the oldest job in `ahead` was claimed. */
+  /** Since when the jobs in `ahead` have waited with none of them started (see giveBackHeldAhead). */
   private aheadSince = 0;
   /** How long handlers took lately (moving average, ms); starts slow: nothing claimed ahead. */
   private recentJobMs = 1_000;
