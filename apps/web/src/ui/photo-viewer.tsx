@@ -291,9 +291,10 @@ function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y:
     camera.position.x += dx * ease;
     camera.position.y += dy * ease;
     camera.rotation.set(0, 0, 0);
-    // Within a tenth of a millimetre: arrived (this frame, drawn next, is the last).
+    // Within a tenth of a millimetre: arrived (this frame, drawn next, is the last). Written only
+    // when it changes: a playing video draws every frame.
     if (Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4) invalidate();
-    else canvas.dataset.cameraAtRest = 'true';
+    else if (canvas.dataset.cameraAtRest !== 'true') canvas.dataset.cameraAtRest = 'true';
   });
   return null;
 }
