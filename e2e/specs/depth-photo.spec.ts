@@ -223,16 +223,23 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
 
   // Step through the next photos: what was shown before is disposed, nothing accumulates. A photo
   // holds its picture, its depth map and the depth surface's prepass targets (coarse and full).
+  // The shader programs stay: each photo is drawn with those compiled for the first.
   const geometries: number[] = [];
   const textures: number[] = [];
+  const programs: number[] = [];
   for (let i = 0; i < 4; i++) {
     await page.keyboard.press('ArrowRight');
     await expect(viewer).toHaveAttribute('data-settled', 'true', { timeout: 60_000 });
     await page.waitForTimeout(1_000);
     geometries.push(Number(await viewer.getAttribute('data-geometries')));
     textures.push(Number(await viewer.getAttribute('data-textures')));
+    programs.push(Number(await viewer.getAttribute('data-programs-compiled')));
   }
-  console.log(`stepping: geometries ${geometries.join(' ')}, textures ${textures.join(' ')}`);
+  console.log(
+    `stepping: geometries ${geometries.join(' ')}, textures ${textures.join(' ')}, programs compiled ${programs.join(' ')}`,
+  );
+  expect(programs[0]).toBeGreaterThan(0);
+  expect(programs.at(-1)).toBe(programs[0]);
   expect(Math.max(...textures)).toBeLessThanOrEqual(8);
   expect(textures.at(-1)).toBe(textures[0]);
   expect(Math.max(...geometries)).toBeLessThanOrEqual(8);

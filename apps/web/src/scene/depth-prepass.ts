@@ -3,6 +3,7 @@ import { FAR_SIDE_GATHER, FAR_SIDE_STEPS } from '../lib/depth/depth-edges';
 import { DEPTH_VIEW } from '../lib/depth/depth-view-config';
 import type { GridSize } from '../lib/depth/surface-grid';
 import { COLOUR_COMMON, DEPTH_COMMON, type DepthSurfaceUniforms } from './depth-surface-material';
+import { forgetTextures, releaseDepthMaterial } from './kept-programs';
 
 const FULLSCREEN_VERTEX = /* glsl */ `
 varying vec2 vUv;
@@ -130,6 +131,7 @@ export class DepthPrepass {
     const cell = { value: new THREE.Vector2(1 / surface.columns, 1 / surface.rows) };
     this.vertexSamples = new THREE.ShaderMaterial({
       uniforms: { ...uniforms, uSurfaceCell: cell },
+      name: 'depth-prepass-vertex-samples',
       vertexShader: FULLSCREEN_VERTEX,
       fragmentShader: VERTEX_SAMPLES_FRAGMENT,
     });
@@ -138,6 +140,7 @@ export class DepthPrepass {
         ...uniforms,
         uTexel: { value: new THREE.Vector2(1 / background.columns, 1 / background.rows) },
       },
+      name: 'depth-prepass-gather',
       vertexShader: FULLSCREEN_VERTEX,
       fragmentShader: GATHER_FRAGMENT,
     });
@@ -152,6 +155,7 @@ export class DepthPrepass {
         uTravelled: { value: 1 },
         uCellsPerDisparity: { value: 0 },
       },
+      name: 'depth-prepass-spread',
       vertexShader: FULLSCREEN_VERTEX,
       fragmentShader: SPREAD_FRAGMENT,
     });
@@ -226,12 +230,13 @@ export class DepthPrepass {
     this.result = from;
   }
 
-  dispose(): void {
+  /** Frees its targets; its materials are released (see kept-programs.ts). */
+  dispose(renderer: THREE.WebGLRenderer): void {
     this.vertexTarget.dispose();
     for (const t of this.farTargets) t.dispose();
-    this.vertexSamples.dispose();
-    this.gather.dispose();
-    this.spread.dispose();
+    forgetTextures(this.spread.uniforms);
+    for (const material of [this.vertexSamples, this.gather, this.spread])
+      releaseDepthMaterial(renderer, material);
     this.quad.geometry.dispose();
   }
 }

@@ -289,12 +289,14 @@ export function setShape(
  */
 export function createDepthSurfaceMaterials(uniforms: DepthSurfaceUniforms) {
   const surface = new THREE.ShaderMaterial({
+    name: 'depth-surface',
     uniforms,
     vertexShader: SURFACE_VERTEX,
     fragmentShader: SURFACE_FRAGMENT,
     alphaToCoverage: true,
   });
   const background = new THREE.ShaderMaterial({
+    name: 'depth-surface-background',
     uniforms: { ...uniforms, uPushBack: { value: DEPTH_VIEW.backgroundPushBack } },
     vertexShader: BACKGROUND_VERTEX,
     fragmentShader: BACKGROUND_FRAGMENT,

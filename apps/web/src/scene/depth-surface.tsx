@@ -15,6 +15,7 @@ import {
   setShape,
 } from './depth-surface-material';
 import { gridGeometry } from './grid-geometry';
+import { forgetTextures, releaseDepthMaterial } from './kept-programs';
 
 export interface DepthSurfaceShown {
   /** The depth source shown (null: flat). */
@@ -62,12 +63,14 @@ export function DepthSurface({
   const gl = useThree((s) => s.gl);
   const uniforms = useMemo(createDepthSurfaceUniforms, []);
   const materials = useMemo(() => createDepthSurfaceMaterials(uniforms), [uniforms]);
+  // Released, not disposed: the renderer keeps the programs for the next surface.
   useEffect(
     () => () => {
-      materials.surface.dispose();
-      materials.background.dispose();
+      forgetTextures(uniforms);
+      releaseDepthMaterial(gl, materials.surface);
+      releaseDepthMaterial(gl, materials.background);
     },
-    [materials],
+    [gl, uniforms, materials],
   );
 
   const grids = useMemo(() => surfaceGrids(colour.aspect), [colour.aspect]);
@@ -80,10 +83,10 @@ export function DepthSurface({
   );
   useEffect(
     () => () => {
-      prepasses.full.dispose();
-      prepasses.coarse.dispose();
+      prepasses.full.dispose(gl);
+      prepasses.coarse.dispose(gl);
     },
-    [prepasses],
+    [gl, prepasses],
   );
   const rect = useMemo(
     () => restRect(colour.aspect, box, sizeScale, distanceMeters),

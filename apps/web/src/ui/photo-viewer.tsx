@@ -62,6 +62,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
     calls: 0,
     geometries: 0,
     textures: 0,
+    programsCompiled: 0,
     frameJsMs: 0,
     frameIntervalMs: 0,
   });
@@ -109,6 +110,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
       data-draw-calls={stats.calls}
       data-geometries={stats.geometries}
       data-textures={stats.textures}
+      data-programs-compiled={stats.programsCompiled}
       data-frame-js-ms={stats.frameJsMs}
       data-frame-interval-ms={stats.frameIntervalMs}
       data-media-type={item?.mediaType ?? ''}
@@ -306,6 +308,8 @@ interface RenderCounts {
   /** Geometries and textures alive on the GPU: they must not grow as photos are opened and closed. */
   geometries: number;
   textures: number;
+  /** Shader programs this renderer has compiled so far: opening another photo compiles none. */
+  programsCompiled: number;
   /** Median JS time of a frame (every useFrame and the render call) and between frames, ms. */
   frameJsMs: number;
   frameIntervalMs: number;
@@ -320,6 +324,8 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
     const intervals = new RollingSamples();
     let started = 0;
     let previous = 0;
+    const compiled = new WeakSet<object>();
+    let programsCompiled = 0;
     const removeBefore = addEffect((now) => {
       started = performance.now();
       // A gap after the view rested (drawn on demand) is not a frame's time.
@@ -330,13 +336,26 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
       js.push(performance.now() - started);
       const { triangles, calls } = gl.info.render;
       const { geometries, textures } = gl.info.memory;
+      for (const program of gl.info.programs ?? [])
+        if (!compiled.has(program)) {
+          compiled.add(program);
+          programsCompiled++;
+        }
       const frameJsMs = Math.round(js.percentile(50) * 10) / 10;
       const frameIntervalMs = Math.round(intervals.percentile(50));
       // Counts at once when they change; timings every tenth frame.
-      const key = `${triangles}/${calls}/${geometries}/${textures}`;
+      const key = `${triangles}/${calls}/${geometries}/${textures}/${programsCompiled}`;
       if (key !== last.current || js.count % 10 === 0) {
         last.current = key;
-        onStats({ triangles, calls, geometries, textures, frameJsMs, frameIntervalMs });
+        onStats({
+          triangles,
+          calls,
+          geometries,
+          textures,
+          programsCompiled,
+          frameJsMs,
+          frameIntervalMs,
+        });
       }
     });
     return () => {
