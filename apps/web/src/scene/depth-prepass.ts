@@ -187,6 +187,21 @@ export class DepthPrepass {
     renderer.setRenderTarget(previousTarget);
   }
 
+  /**
+   * Compiles its three programs as its passes will use them (into a half-float target, outside
+   * XR), without waiting for the GPU: resolves once they are linked (see `compileDepthPrograms`).
+   */
+  compileAsync(renderer: THREE.WebGLRenderer): Promise<unknown> {
+    let compiling: Promise<unknown>[] = [];
+    this.passes(renderer, () => {
+      renderer.setRenderTarget(this.vertexTarget);
+      compiling = [this.vertexSamples, this.gather, this.spread].map((material) =>
+        renderer.compileAsync(new THREE.Mesh(this.quad.geometry, material), this.camera),
+      );
+    });
+    return Promise.all(compiling);
+  }
+
   /** Every surface vertex's samples: again whenever the depth changes. */
   updateSurface(renderer: THREE.WebGLRenderer): void {
     this.passes(renderer, (pass) => pass(this.vertexSamples, this.vertexTarget));
