@@ -15,10 +15,11 @@ const WARM_FRAMES = 4;
 const SIDE = 4;
 
 /**
- * A depth surface of a tiny made-up picture and depth, drawn for a few frames in the hidden viewer
- * before anything is opened: the depth view's shader programs (surface, far side, prepasses) are
- * compiled and linked then, so the browser has them at hand when a photo opens. Then it reports
- * `onWarm` and is taken away (its textures and targets freed).
+ * Readies the depth view in the hidden viewer before anything is opened: its shader programs
+ * (surface, far side, prepasses) are compiled without holding the page, then a depth surface of a
+ * tiny made-up picture and depth is drawn for a few frames (the GPU's own set-up for them), so the
+ * browser has them at hand when a photo opens; the renderer keeps the programs (kept-programs.ts).
+ * Then it reports `onWarm` and is taken away (its textures and targets freed).
  */
 export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
   const gl = useThree((s) => s.gl);
