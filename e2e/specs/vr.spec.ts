@@ -95,11 +95,18 @@ test('VR with controllers: scroll, open a photo, reprocess it from the panel, ex
   await expect(state).toHaveAttribute('data-depth-state', '3d');
   await expect(state).toHaveAttribute('data-open-id', id);
 
-  // Thumbstick right: the next photo; B: back to the gallery, where it was.
+  // Thumbstick right: the next photo, drawn with the programs the first was (nothing compiled);
+  // B: back to the gallery, where it was.
+  await frames(page, 15);
+  const programs = await state.getAttribute('data-programs-compiled');
+  expect(Number(programs)).toBeGreaterThan(0);
   await thumbstick(page, 1, 0);
   await frames(page, 3);
   await thumbstick(page, 0, 0);
   await expect(state).not.toHaveAttribute('data-open-id', id);
+  await expect(state).toHaveAttribute('data-depth-state', '3d', { timeout: 90_000 });
+  await frames(page, 15);
+  await expect(state).toHaveAttribute('data-programs-compiled', programs as string);
   await pressButton(page, 'b-button');
   await expect(state).toHaveAttribute('data-mode', 'gallery');
   await settled(page);

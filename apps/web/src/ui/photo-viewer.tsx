@@ -9,6 +9,7 @@ import { screenFitBox } from '../lib/depth/placement';
 import { animationDelta, IDLE_GAP_SECONDS, RollingSamples } from '../lib/frame-timing';
 import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
+import { programsCompiledCounter } from '../scene/programs-compiled';
 import { useVideoPlayer } from '../scene/use-video-player';
 import { ViewerWarmUp } from '../scene/viewer-warm-up';
 import { PhotoInfoPanel } from './photo-info-panel';
@@ -324,8 +325,7 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
     const intervals = new RollingSamples();
     let started = 0;
     let previous = 0;
-    const compiled = new WeakSet<object>();
-    let programsCompiled = 0;
+    const programsCompiled = programsCompiledCounter(gl);
     const removeBefore = addEffect((now) => {
       started = performance.now();
       // A gap after the view rested (drawn on demand) is not a frame's time.
@@ -336,15 +336,11 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
       js.push(performance.now() - started);
       const { triangles, calls } = gl.info.render;
       const { geometries, textures } = gl.info.memory;
-      for (const program of gl.info.programs ?? [])
-        if (!compiled.has(program)) {
-          compiled.add(program);
-          programsCompiled++;
-        }
+      const programs = programsCompiled();
       const frameJsMs = Math.round(js.percentile(50) * 10) / 10;
       const frameIntervalMs = Math.round(intervals.percentile(50));
       // Counts at once when they change; timings every tenth frame.
-      const key = `${triangles}/${calls}/${geometries}/${textures}/${programsCompiled}`;
+      const key = `${triangles}/${calls}/${geometries}/${textures}/${programs}`;
       if (key !== last.current || js.count % 10 === 0) {
         last.current = key;
         onStats({
@@ -352,7 +348,7 @@ function RenderStats({ onStats }: { onStats: (stats: RenderCounts) => void }) {
           calls,
           geometries,
           textures,
-          programsCompiled,
+          programsCompiled: programs,
           frameJsMs,
           frameIntervalMs,
         });

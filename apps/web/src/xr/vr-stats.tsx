@@ -2,6 +2,7 @@ import { addAfterEffect, addEffect, useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
 import type * as THREE from 'three';
 import { RollingSamples } from '../lib/frame-timing';
+import { programsCompiledCounter } from '../scene/programs-compiled';
 import { ATLAS_TEXTURE_NAME } from './thumbnail-atlas';
 import { xrMirror } from './xr-mirror';
 
@@ -32,7 +33,8 @@ function texturesIn(scene: THREE.Scene): Set<THREE.Texture> {
 
 /**
  * What the headset is asked to do, in the DOM mirror: draw calls, triangles, live geometries and
- * textures, texture memory, and JS time per frame (median and p95 of the last frames).
+ * textures, shader programs compiled, texture memory, and JS time per frame (median and p95 of the
+ * last frames).
  */
 export function VrStats() {
   const gl = useThree((s) => s.gl) as THREE.WebGLRenderer;
@@ -41,6 +43,7 @@ export function VrStats() {
     const js = new RollingSamples();
     let started = 0;
     let frame = 0;
+    const programsCompiled = programsCompiledCounter(gl);
     const before = addEffect(() => {
       started = performance.now();
     });
@@ -59,6 +62,7 @@ export function VrStats() {
         triangles: gl.info.render.triangles,
         geometries: gl.info.memory.geometries,
         textures: gl.info.memory.textures,
+        'programs-compiled': programsCompiled(),
         'texture-mb': sum(textures),
         'atlas-mb': sum(atlas),
         'ui-texture-mb': sum(ui),
