@@ -1,11 +1,11 @@
-import { useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useFrame } from '@react-three/fiber';
+import { useEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import { interpretDepth } from '../lib/depth/depth-conversion';
 import { depthStats } from '../lib/depth/depth-stats';
 import { samplesToHalfFloats } from '../lib/depth/half-float';
 import { screenFitBox } from '../lib/depth/placement';
-import { compileDepthPrograms } from './compile-depth-programs';
+import { useDepthProgramsCompiled } from './compile-depth-programs';
 import type { ColourSource, DepthSource } from './depth-sources';
 import { DepthSurface } from './depth-surface';
 import { WHOLE_TEXTURE } from './depth-surface-material';
@@ -22,17 +22,8 @@ const SIDE = 4;
  * Then it reports `onWarm` and is taken away (its textures and targets freed).
  */
 export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
-  const gl = useThree((s) => s.gl);
-  const camera = useThree((s) => s.camera);
   // Compiled first without holding the page, then drawn (the drawing's own set-up on the GPU).
-  const [compiled, setCompiled] = useState(false);
-  useEffect(() => {
-    let live = true;
-    compileDepthPrograms(gl, camera).then(() => live && setCompiled(true));
-    return () => {
-      live = false;
-    };
-  }, [gl, camera]);
+  const compiled = useDepthProgramsCompiled();
   const { colour, depth } = useMemo(() => warmUpSources(), []);
   useEffect(() => () => colour.texture.dispose(), [colour]);
   const frames = useRef(0);

@@ -10,7 +10,7 @@ import { useGalleryVersion } from '../lib/gallery/use-gallery-store';
 import { SEEK_STEP_SECONDS, type VideoPlayer } from '../lib/video/video-player';
 import type { VrAction } from '../lib/vr-actions';
 import { foveationFor, xrSettings } from '../lib/xr-settings';
-import { compileDepthPrograms } from '../scene/compile-depth-programs';
+import { useDepthProgramsCompiled } from '../scene/compile-depth-programs';
 import { useVrControls, type VrActions } from './vr-controls';
 import { type GalleryScroll, VrGallery, wallLayout } from './vr-gallery';
 import { VR_LAYOUT } from './vr-layout';
@@ -73,10 +73,7 @@ export function VrScene({ gallery, openId, onOpen, onClose, onStep, onFilter }: 
 
   // The depth view's programs, compiled as the session starts without holding its frames: the
   // first photo opened does not stall the headset compiling them (the renderer keeps them).
-  const camera = useThree((s) => s.camera);
-  useEffect(() => {
-    void compileDepthPrograms(gl, camera);
-  }, [gl, camera]);
+  useDepthProgramsCompiled();
 
   // Frame rate and foveation follow the settings (and whether a photo is open) live.
   useEffect(() => {
