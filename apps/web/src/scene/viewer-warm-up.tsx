@@ -1,5 +1,5 @@
-import { useFrame } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useFrame, useThree } from '@react-three/fiber';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
 import { interpretDepth } from '../lib/depth/depth-conversion';
 import { depthStats } from '../lib/depth/depth-stats';
@@ -13,6 +13,8 @@ import { WHOLE_TEXTURE } from './depth-surface-material';
 /** Frames drawn: the first on the coarse grids, the next on the full ones (see DepthSurface). */
 const WARM_FRAMES = 4;
 const SIDE = 4;
+/** The warm-up draws into 1/WARM_SHRINK of the canvas's width and height. */
+const WARM_SHRINK = 8;
 
 /**
  * Readies the depth view in the hidden viewer before anything is opened: its shader programs
@@ -26,6 +28,15 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
   const compiled = useDepthProgramsCompiled();
   const { colour, depth } = useMemo(() => warmUpSources(), []);
   useEffect(() => () => colour.texture.dispose(), [colour]);
+  // Drawn into a corner of the canvas: what the GPU sets up for a program does not depend on how
+  // many pixels it draws, and software rendering then spends next to nothing on the pixels
+  // (1/64 of them; the page held 0.7–1.5 s instead of 1.2–1.6 s when they were shown at once).
+  const gl = useThree((s) => s.gl);
+  const size = useThree((s) => s.size);
+  useLayoutEffect(() => {
+    gl.setViewport(0, 0, Math.ceil(size.width / WARM_SHRINK), Math.ceil(size.height / WARM_SHRINK));
+    return () => gl.setViewport(0, 0, size.width, size.height);
+  }, [gl, size]);
   const frames = useRef(0);
   useFrame(({ gl }) => {
     if (!compiled || ++frames.current !== WARM_FRAMES) return;
@@ -48,11 +59,11 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
 }
 
 /**
- * Asks for one pixel of the frame without waiting for it (into a pixel buffer nobody reads). On
- * software rendering (SwiftShader) the first photo's first frame otherwise waited on a 1.6–1.9 s
- * GPU task that the warm-up had left for the first read of the canvas; after this it is 0.3–0.65 s
- * (traced; which part of that set-up the read moves is not established). Nothing here waits on the
- * GPU; on a GPU it costs nothing.
+ * Asks for one pixel of the frame without waiting for it (into a pixel buffer nobody reads): the
+ * GPU process then draws the warm-up's frames in the background. Without it, on software
+ * rendering (ANGLE on SwiftShader), that work waited until the canvas was first read and held the
+ * page 1.5–1.9 s there (traced: `ContextVk::finishImpl` under `readPixels`). Nothing here waits
+ * on the GPU; on a GPU it costs nothing.
  */
 function readBackLater(context: WebGLRenderingContext | WebGL2RenderingContext): void {
   if (!('PIXEL_PACK_BUFFER' in context)) return;

@@ -13,6 +13,7 @@ import { programsCompiledCounter } from '../scene/programs-compiled';
 import { useVideoPlayer } from '../scene/use-video-player';
 import { ViewerWarmUp } from '../scene/viewer-warm-up';
 import { PhotoInfoPanel } from './photo-info-panel';
+import { useShownOnce } from './use-shown-once';
 import { VideoControls } from './video-controls';
 
 const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
@@ -21,6 +22,13 @@ const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
   depthMapId: null,
   settled: false,
 };
+
+/**
+ * How long after its warm-up the idle viewer is drawn on the page once. On software rendering the
+ * GPU process is still drawing the warm-up's frames for about a second, and showing the canvas
+ * waits for them (1.0–1.6 s of a held page, measured; 0.25–0.38 s this much later).
+ */
+const SHOW_IDLE_AFTER_MS = 1_500;
 
 /** How far the desktop camera leans with the pointer, in metres either way (head-motion parallax). */
 const POINTER_PARALLAX_METERS = 0.15;
@@ -45,6 +53,13 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   const open = id !== null;
   const [warm, setWarm] = useState(false);
   const onWarm = useCallback(() => setWarm(true), []);
+  // Warmed up, the idle viewer is drawn on the page once, unseen (see `.viewer-shown-once`),
+  // unless a photo opened first has shown it.
+  const [seen, setSeen] = useState(false);
+  useEffect(() => {
+    if (open) setSeen(true);
+  }, [open]);
+  const idleShown = useShownOnce(warm && !seen && !open, SHOW_IDLE_AFTER_MS);
   const { item, error: loadError } = useMediaDetail(id);
   const player = useVideoPlayer(item);
   const depthNote = describeVideoDepth(item, useDepthProgress(item));
@@ -100,9 +115,17 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
 
   return (
     <div
-      className={open ? 'viewer' : 'viewer viewer-idle'}
+      className={
+        open
+          ? 'viewer'
+          : idleShown === 'showing'
+            ? 'viewer viewer-idle viewer-shown-once'
+            : 'viewer viewer-idle'
+      }
       aria-hidden={!open}
+      inert={!open}
       data-testid={open ? 'photo-viewer' : 'photo-viewer-idle'}
+      data-warm-up={!warm ? 'drawing' : seen ? 'done' : idleShown}
       data-state={loadError ? 'error' : status.state}
       data-media-id={id}
       data-depth-map-id={status.depthMapId ?? ''}
