@@ -82,9 +82,24 @@ describe.each(ENGINES)('viewer previews made ahead on %s', (engine) => {
       'its depth map',
     );
     expect(await hasViewerPreview(id)).toBe(false); // no warmer was running
+    // The gallery's thumbnails: none asked for yet, the video's neither.
+    const items = ((await (await s.get('/api/media')).json()) as { items: { id: string }[] }).items;
+    expect(items.length).toBe(3);
+    const thumbnails = () => Promise.all(items.map((i) => s.deps.previews.existing(i.id, 256)));
+    expect(await thumbnails()).toEqual([null, null, null]);
     warmer = new ViewerPreviewWarmer(s.deps);
     await warmer.start(s.t.db, s.deps.events);
     await warmer.idle();
     expect(await hasViewerPreview(id)).toBe(true);
+    // Made at start, the video's (a frame) too; the page reads them, nothing made on request.
+    const made = await thumbnails();
+    for (const [i, file] of made.entries()) {
+      expect(file, `thumbnail of item ${i}`).not.toBeNull();
+      const meta = await sharp(file as string).metadata();
+      expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(256);
+      const res = await s.get(`/api/media/${items[i]?.id}/preview?size=256`);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).length).toBe((await stat(file as string)).size);
+    }
   }, 90_000);
 });
