@@ -46,9 +46,6 @@ const thumbnails = new RecentLoads(16);
 export function preloadMedia(item: MediaItem): void {
   const ignore = () => undefined; // the view reports the error when it asks
   loadMediaDetail(item.id).catch(ignore);
-  // The first frame shows the 256 px preview (the gallery's thumbnail, in the HTTP cache): decoded
-  // now, not once the view has its detail.
-  if (item.mediaType === 'photo') loadThumbnail(item.urls.preview).catch(ignore);
   loadPicture(item.urls.previewLarge).catch(ignore);
   if (item.urls.depth && item.depthMap?.format === 'png') {
     const { coarse, full } = loadPhotoDepthMaps(item.urls.depth);
