@@ -75,9 +75,9 @@ export function App() {
 
   const open = useCallback((item: MediaItem) => {
     performance.mark('gallery:select');
-    // Everything the 3D view needs starts now, side by side — the detail, the picture and the depth
-    // map (decoded in a worker) — while the view itself is being created.
-    preloadMedia(item);
+    // What the 3D view needs first starts now, side by side — the detail and the depth map (decoded
+    // in a worker) — while the view itself is being created.
+    preloadMedia(item, { large: false });
     setOpenId(item.id);
   }, []);
   const close = useCallback(() => {
