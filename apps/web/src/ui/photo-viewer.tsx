@@ -26,7 +26,8 @@ const LOADING: Omit<DepthMediaStatus, 'mediaId'> = {
 /**
  * How long after its warm-up the idle viewer is drawn on the page once. On software rendering the
  * GPU process is still drawing the warm-up's frames for about a second, and showing the canvas
- * waits for them (1.0–1.6 s of a held page, measured; 0.25–0.38 s this much later).
+ * waits for them (1.0–1.6 s of a held page, measured; this much later its longest task was
+ * 0.08–0.34 s in `pnpm bench web`).
  */
 const SHOW_IDLE_AFTER_MS = 1_500;
 

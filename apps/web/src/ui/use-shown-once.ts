@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 
 /**
- * Where an element shown once is: 'waiting' until `delayMs` after `ready` first became true,
- * 'showing' for two animation frames (the page is drawn with it at least once), then 'done'.
+ * Where an element shown once is: 'waiting' until `ready` has held for `delayMs` (a `ready` that
+ * turns false starts the wait again), 'showing' for two animation frames (the page is drawn with
+ * it at least once), then 'done'.
  */
 export type ShownOnce = 'waiting' | 'showing' | 'done';
 
