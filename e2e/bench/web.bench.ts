@@ -51,18 +51,24 @@ async function sinceSelect(
   }, mark);
 }
 
-test('selecting a thumbnail → the 3D mesh on screen, depth map already made', async ({ page }) => {
-  test.setTimeout(240_000);
-  // The first 3D frame's mark is left when its commands are issued; on software rendering the
-  // frame reaches the screen only once the GPU process has drawn it (the page's commit reads the
-  // canvas back and waits for that). The observer runs after the frame's task, commit included;
-  // the next animation frame begins after that: "on screen".
+/**
+ * The first 3D frame's mark is left when its commands are issued; on software rendering the
+ * frame reaches the screen only once the GPU process has drawn it (the page's commit reads the
+ * canvas back and waits for that). The observer runs after the frame's task, commit included;
+ * the next animation frame begins after that: "bench:3d-on-screen".
+ */
+async function markOnScreen(page: Page): Promise<void> {
   await page.addInitScript(() => {
     new PerformanceObserver((list) => {
       if (list.getEntries().some((e) => e.name === 'depth-surface:3d'))
         requestAnimationFrame(() => performance.mark('bench:3d-on-screen'));
     }).observe({ entryTypes: ['mark'] });
   });
+}
+
+test('selecting a thumbnail → the 3D mesh on screen, depth map already made', async ({ page }) => {
+  test.setTimeout(240_000);
+  await markOnScreen(page);
   await page.goto('/');
   const names = [
     '2026-10-09-courtyard.jpg',
@@ -116,11 +122,8 @@ test('the first photo opened once the page is idle (viewer warmed up) → its 3D
     // A fresh browser each time: nothing cached, the viewer's canvas never shown before.
     const context = await browser.newContext();
     const page = await context.newPage();
+    await markOnScreen(page);
     await page.addInitScript(() => {
-      new PerformanceObserver((list) => {
-        if (list.getEntries().some((e) => e.name === 'depth-surface:3d'))
-          requestAnimationFrame(() => performance.mark('bench:3d-on-screen'));
-      }).observe({ entryTypes: ['mark'] });
       const tasks: number[][] = [];
       (window as unknown as { __longTasks: number[][] }).__longTasks = tasks;
       new PerformanceObserver((list) => {
