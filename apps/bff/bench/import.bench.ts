@@ -3,13 +3,14 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { openDatabase } from '../src/db/database';
+import { type Database, openDatabase } from '../src/db/database';
 import { migrate } from '../src/db/migrate';
 import { DEMO_PHOTOS, DEMO_VIDEOS } from '../src/demo/catalogue';
 import { demoLayout, generateDemo } from '../src/demo/generate-demo';
 import { sha256File } from '../src/import/hash-file';
 import { listFiles } from '../src/import/scan-folder';
 import { importFolder } from '../src/services/import.service';
+import { withBenchDatabase } from './fixtures';
 
 const FFMPEG = process.env.FFMPEG_PATH ?? 'ffmpeg';
 const FFPROBE = process.env.FFPROBE_PATH ?? 'ffprobe';
@@ -54,8 +55,18 @@ export async function benchImport(): Promise<void> {
       const files = await listFiles(folder);
       // Interleaved rounds, medians: hashing one small file at a time swings several-fold from
       // run to run here (the 1 MiB read buffer per file), so one round of each says little.
-      const rates = { hash: [] as number[], lanes: [] as number[], import: [] as number[] };
+      const rates = {
+        hash: [] as number[],
+        lanes: [] as number[],
+        embedded: [] as number[],
+        postgres: [] as number[],
+      };
       let added = 0;
+      const importInto = async (db: Database, engine: 'embedded' | 'postgres') => {
+        const summary = await importFolder(db, folder, { ffprobePath: FFPROBE });
+        rates[engine].push(summary.scanned / summary.seconds);
+        added = summary.added;
+      };
       for (let round = 0; round < ROUNDS; round++) {
         const hashStart = performance.now();
         for (const file of files) await sha256File(file);
@@ -70,22 +81,26 @@ export async function benchImport(): Promise<void> {
         );
         rates.lanes.push(files.length / ((performance.now() - lanesStart) / 1000));
 
-        const db = await openDatabase({ engine: 'embedded', dataDir: undefined });
-        await migrate(db);
-        const summary = await importFolder(db, folder, { ffprobePath: FFPROBE });
-        await db.close();
-        rates.import.push(summary.scanned / summary.seconds);
-        added = summary.added;
+        const embedded = await openDatabase({ engine: 'embedded', dataDir: undefined });
+        await migrate(embedded);
+        await importInto(embedded, 'embedded');
+        await embedded.close();
+        // PostgreSQL: a fresh database each round (withBenchDatabase migrates it).
+        await withBenchDatabase((db) => importInto(db, 'postgres'));
       }
-      const rate = median(rates.import);
       const hashRate = median(rates.hash);
       const lanesRate = median(rates.lanes);
       const all = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
       console.log(
-        `import ${label}: ${added} added, ${rate.toFixed(0)} files/s (median of ${ROUNDS}: ${all(rates.import)}) ` +
-          `(reference: sha256 alone ${hashRate.toFixed(0)} files/s (${all(rates.hash)}); ratio ${(rate / hashRate).toFixed(2)}×, target ≥ 0.9×; ` +
-          `sha256 4 at once ${lanesRate.toFixed(0)} files/s (${all(rates.lanes)}); ratio ${(rate / lanesRate).toFixed(2)}×)`,
+        `import ${label}: ${added} added | reference: sha256 alone ${hashRate.toFixed(0)} files/s (${all(rates.hash)}), 4 at once ${lanesRate.toFixed(0)} files/s (${all(rates.lanes)}) | medians of ${ROUNDS} interleaved rounds`,
       );
+      for (const engine of ['embedded', 'postgres'] as const) {
+        const rate = median(rates[engine]);
+        console.log(
+          `  ${engine === 'embedded' ? "embedded (PGlite, on the import's own thread)" : 'PostgreSQL'}: ${rate.toFixed(0)} files/s (${all(rates[engine])}); ` +
+            `ratio to sha256 alone ${(rate / hashRate).toFixed(2)}× (target ≥ 0.9×), to 4 at once ${(rate / lanesRate).toFixed(2)}×`,
+        );
+      }
     }
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { NewMediaItem } from '../db/queries/ingest.queries';
 import { sha256File, sha256Of } from './hash-file';
@@ -26,6 +26,28 @@ export interface DescribeOptions {
 const READ_WHOLE_MAX_BYTES = 32 * 1024 * 1024;
 
 /**
+ * The file's stat and, up to READ_WHOLE_MAX_BYTES, its bytes: one open, stat, read and close (the
+ * size from that stat, so a second stat and readFile's own are not needed).
+ */
+async function readSmallFile(file: string) {
+  const handle = await open(file, 'r');
+  try {
+    const info = await handle.stat();
+    if (info.size > READ_WHOLE_MAX_BYTES) return { info, content: null };
+    const content = Buffer.allocUnsafe(info.size);
+    let filled = 0;
+    while (filled < content.length) {
+      const { bytesRead } = await handle.read(content, filled, content.length - filled, filled);
+      if (bytesRead === 0) break; // shrank while being read: described as read
+      filled += bytesRead;
+    }
+    return { info, content: filled === content.length ? content : content.subarray(0, filled) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * A media file as a library row: type by content, size as displayed, capture date, video timing.
  * Files that cannot be in the library give a reason instead.
  */
@@ -34,8 +56,7 @@ export async function describeMediaFile(
   options: DescribeOptions,
 ): Promise<NewMediaItem | { reason: string; tooLarge?: true }> {
   try {
-    const info = await stat(file);
-    const content = info.size <= READ_WHOLE_MAX_BYTES ? await readFile(file) : null;
+    const { info, content } = await readSmallFile(file);
     const sniffed = await sniffMedia(content ?? file);
     if (!sniffed.ok) return { reason: sniffed.reason };
     const checksum = options.checksum ?? (content ? sha256Of(content) : await sha256File(file));
