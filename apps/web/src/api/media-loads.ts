@@ -104,6 +104,15 @@ function depthWorker(): Worker {
 }
 
 /**
+ * Starts the depth maps' worker before any is asked for (the idle viewer's warm-up): started by a
+ * first photo, its thread and script came ~30 ms after the click on a busy page, and the coarse
+ * depth after them.
+ */
+export function startDepthWorker(): void {
+  depthWorker();
+}
+
+/**
  * A photo's depth map at `url` in two steps: its coarse version (null when the map is loaded, or
  * on its way, without one), then the map, fetched once the coarse one is in so the two never
  * compete for the network, the server or the worker.

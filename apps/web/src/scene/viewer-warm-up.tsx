@@ -1,6 +1,7 @@
 import { useFrame, useThree } from '@react-three/fiber';
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import * as THREE from 'three';
+import { startDepthWorker } from '../api/media-loads';
 import { interpretDepth } from '../lib/depth/depth-conversion';
 import { depthStats } from '../lib/depth/depth-stats';
 import { samplesToHalfFloats } from '../lib/depth/half-float';
@@ -26,6 +27,8 @@ const WARM_SHRINK = 8;
 export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
   // Compiled first without holding the page, then drawn (the drawing's own set-up on the GPU).
   const compiled = useDepthProgramsCompiled();
+  // The depth maps' worker too: its thread and script are ready when the first photo opens.
+  useEffect(startDepthWorker, []);
   const { colour, depth } = useMemo(() => warmUpSources(), []);
   useEffect(() => () => colour.texture.dispose(), [colour]);
   // Drawn into a corner of the canvas: what the GPU sets up for a program does not depend on how
