@@ -14,7 +14,7 @@ import { DEMO_PHOTOS } from '../src/demo/catalogue';
 import { demoLayout, generateDemo } from '../src/demo/generate-demo';
 import { createLogger } from '../src/logger';
 import { importFolder } from '../src/services/import.service';
-import { MEDIA_EVENTS_CHANNEL } from '../src/services/media-events.service';
+import { MEDIA_EVENTS_CHANNEL, mediaEventsOf } from '../src/services/media-events.service';
 import { dataLayout } from '../src/storage/data-layout';
 import { FileLocator } from '../src/storage/file-locator';
 import { BuiltinEstimator } from '../src/worker/depth/builtin-estimator';
@@ -100,7 +100,8 @@ async function runOurs(
   let events = 0;
   const unlisten = await db.listen(MEDIA_EVENTS_CHANNEL, {
     onNotify: (payload) => {
-      if ((JSON.parse(payload) as { kind?: string }).kind === 'queue') events++;
+      for (const change of mediaEventsOf(payload))
+        if ((change as { kind?: string }).kind === 'queue') events++;
     },
   });
   const started = performance.now();

@@ -163,6 +163,47 @@ describe.each(ENGINES)('live status events on %s', (engine) => {
     c.close();
   });
 
+  it('announces every item and job one statement adds, in batches of NOTIFYs, in order', async () => {
+    // 230 items and their jobs in two statements (as an import batch): 3 + 10 NOTIFYs, not 460.
+    const notified: string[] = [];
+    const unlisten = await s.t.db.listen('media_events', { onNotify: (p) => notified.push(p) });
+    const c = await openEventStream(url());
+    try {
+      await wait(50);
+      const { rows } = await writer.query<{ id: string }>(
+        `INSERT INTO media_items (original_filename, media_type, file_path, file_size, mime_type)
+       SELECT 'bulk-' || g || '.jpg', 'photo', '/nowhere/bulk-' || g || '.jpg', 1, 'image/jpeg'
+       FROM generate_series(1, 230) AS g ORDER BY g RETURNING id`,
+      );
+      const ids = rows.map((r) => r.id);
+      await writer.query(
+        `INSERT INTO processing_queue (media_item_id) SELECT unnest($1::uuid[]) RETURNING id`,
+        [ids],
+      );
+      const added = async () => c.events.filter((e) => e.event === 'media.added').length;
+      const queued = async () =>
+        c.events.filter(
+          (e) =>
+            e.event === 'media.status' &&
+            ids.includes((e.data as { mediaId: string }).mediaId) &&
+            (e.data as { status: string }).status === 'queued',
+        ).length;
+      await expect.poll(added, { timeout: 10_000 }).toBe(230);
+      await expect.poll(queued, { timeout: 10_000 }).toBe(230);
+      expect(
+        c.events
+          .filter((e) => e.event === 'media.added')
+          .map((e) => (e.data as { mediaId: string }).mediaId),
+      ).toEqual(ids);
+      const ours = notified.filter((p) => ids.some((id) => p.includes(id)));
+      expect(ours.length).toBe(3 + 10);
+      for (const payload of ours) expect(Buffer.byteLength(payload)).toBeLessThan(8000);
+    } finally {
+      c.close();
+      await unlisten();
+    }
+  });
+
   it('keeps an idle stream alive with heartbeats and forgets clients that leave', async () => {
     const c = await openEventStream(url());
     await wait(700);

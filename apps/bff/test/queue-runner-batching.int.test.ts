@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Queryable } from '../src/db/database';
 import { createLogger } from '../src/logger';
+import { mediaEventsOf } from '../src/services/media-events.service';
 import type { JobHandler } from '../src/worker/queue-runner';
 import { QueueRunner } from '../src/worker/queue-runner';
 import { createTestDatabase, ENGINES, type TestDatabase } from './helpers/test-database';
@@ -40,8 +41,10 @@ async function recordQueueEvents(db: Database) {
   const events: string[] = [];
   const unlisten = await db.listen('media_events', {
     onNotify: (payload) => {
-      const event = JSON.parse(payload) as { kind: string; status: string; mediaId: string };
-      if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
+      for (const change of mediaEventsOf(payload)) {
+        const event = change as { kind: string; status: string; mediaId: string };
+        if (event.kind === 'queue') events.push(`${event.mediaId}:${event.status}`);
+      }
     },
   });
   return {

@@ -168,7 +168,7 @@ describe.each(ENGINES)('schema on %s', (engine) => {
     }
   });
 
-  it('notifies media_events on queue, depth map and item changes (04-media-events)', async () => {
+  it('notifies media_events on queue, depth map and item changes (04-media-events; 13: what a statement adds, per statement)', async () => {
     const { rows } = await t.db.query<{ name: string; timing: string; event: string }>(
       `SELECT trigger_name AS name, action_timing AS timing, event_manipulation AS event
        FROM information_schema.triggers
@@ -178,8 +178,8 @@ describe.each(ENGINES)('schema on %s', (engine) => {
       'depth_map_cache_notify_insert_delete AFTER DELETE',
       'depth_map_cache_notify_insert_delete AFTER INSERT',
       'depth_map_cache_notify_update AFTER UPDATE',
-      'media_items_notify_insert_delete AFTER DELETE',
-      'media_items_notify_insert_delete AFTER INSERT',
+      'media_items_notify_delete AFTER DELETE',
+      'media_items_notify_insert AFTER INSERT',
       'processing_queue_notify_insert AFTER INSERT',
       'processing_queue_notify_update AFTER UPDATE',
     ]);

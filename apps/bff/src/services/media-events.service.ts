@@ -9,6 +9,20 @@ import { toDepthMapSummary } from './library.service';
 
 /** The channel the 04-media-events triggers NOTIFY on. */
 export const MEDIA_EVENTS_CHANNEL = 'media_events';
+
+/**
+ * The changes one NOTIFY on the channel carries, in order: one (04, 07: a row changed) or a batch
+ * of the rows one statement added (13-batched-insert-events: `mediaIds` of added items, `changes`
+ * of new queue rows, each as its per-row payload). Unparseable JSON: none.
+ */
+export function mediaEventsOf(payload: string): unknown[] {
+  const event = safeJson(payload) as { kind?: unknown; mediaIds?: unknown; changes?: unknown };
+  if (typeof event !== 'object' || event === null) return [];
+  if (Array.isArray(event.changes)) return event.changes;
+  if (Array.isArray(event.mediaIds))
+    return event.mediaIds.map((mediaId: unknown) => ({ kind: event.kind, mediaId }));
+  return [event];
+}
 /** A reconnect of the LISTEN connection, queued in order with the notifications. */
 const RESYNC = Symbol('resync');
 /** Notifications looked up in one query at most. */
@@ -133,9 +147,14 @@ export class MediaEvents {
         parsed.push(item);
         continue;
       }
-      const n = notificationSchema.safeParse(safeJson(item));
-      if (n.success) parsed.push(n.data);
-      else this.logger.warn('ignored a malformed notification', { payload: item.slice(0, 200) });
+      const changes = mediaEventsOf(item);
+      if (changes.length === 0)
+        this.logger.warn('ignored a malformed notification', { payload: item.slice(0, 200) });
+      for (const change of changes) {
+        const n = notificationSchema.safeParse(change);
+        if (n.success) parsed.push(n.data);
+        else this.logger.warn('ignored a malformed notification', { payload: item.slice(0, 200) });
+      }
     }
     const lookups = parsed.flatMap((n) =>
       n !== RESYNC && n.kind !== 'added' && n.kind !== 'deleted' ? [n.mediaId] : [],

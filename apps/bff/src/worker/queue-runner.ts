@@ -13,7 +13,7 @@ import {
   setJobProgress,
 } from '../db/queries/worker.queries';
 import type { Logger } from '../logger';
-import { MEDIA_EVENTS_CHANNEL } from '../services/media-events.service';
+import { MEDIA_EVENTS_CHANNEL, mediaEventsOf } from '../services/media-events.service';
 import { describeJobError } from '../storage/storage-errors';
 import { type JobKind, jobKindOf } from './job-kinds';
 
@@ -144,12 +144,13 @@ export class QueueRunner {
     this.unlisten = await this.db
       .listen(MEDIA_EVENTS_CHANNEL, {
         onNotify: (payload) => {
-          const change = parseQueueNotification(payload);
-          if (change?.status === 'queued') this.wake();
-          if (change?.status === 'cancelled') {
-            this.active.get(change.queueId)?.abort(new JobStopped('cancelled'));
-            // Not started yet: the cancel already took it from this runner.
-            this.ahead = this.ahead.filter((job) => job.id !== change.queueId);
+          for (const change of queueChangesOf(payload)) {
+            if (change.status === 'queued') this.wake();
+            if (change.status === 'cancelled') {
+              this.active.get(change.queueId)?.abort(new JobStopped('cancelled'));
+              // Not started yet: the cancel already took it from this runner.
+              this.ahead = this.ahead.filter((job) => job.id !== change.queueId);
+            }
           }
         },
       })
@@ -508,16 +509,14 @@ export class QueueRunner {
   }
 }
 
-/** A media_events payload (07-video-depth.sql) about a queue row: its id and new status. */
-function parseQueueNotification(payload: string): { queueId: string; status: string } | null {
-  try {
-    const event = JSON.parse(payload) as { kind?: unknown; status?: unknown; queueId?: unknown };
+/** The queue rows a media_events payload is about (07-video-depth.sql, 13: a batch): id, status. */
+function queueChangesOf(payload: string): Array<{ queueId: string; status: string }> {
+  return mediaEventsOf(payload).flatMap((change) => {
+    const event = change as { kind?: unknown; status?: unknown; queueId?: unknown };
     return event.kind === 'queue' &&
       typeof event.status === 'string' &&
       typeof event.queueId === 'string'
-      ? { queueId: event.queueId, status: event.status }
-      : null;
-  } catch {
-    return null;
-  }
+      ? [{ queueId: event.queueId, status: event.status }]
+      : [];
+  });
 }
