@@ -71,6 +71,8 @@ export function App() {
     onStatus: (event) => gallery.applyStatus(event),
     onLibraryChange: reloadSoon,
     onResync: reloadSoon,
+    // Tiles loaded before the live events were connected: their states, in place.
+    onConnected: () => void gallery.refreshStatuses(),
   });
 
   const open = useCallback((item: MediaItem) => {

@@ -13,17 +13,34 @@ export interface MediaEventHandlers {
   onLibraryChange?: () => void;
   /** Events may have been missed: reload what is shown. */
   onResync?: () => void;
+  /**
+   * The stream is connected for the first time: what was loaded before (the gallery loads side by
+   * side with it) may have changed meanwhile, and those changes were sent to no one.
+   */
+  onConnected?: () => void;
 }
 
 /** One EventSource for the whole page, opened while anyone listens. */
 const listeners = new Set<React.RefObject<MediaEventHandlers>>();
 let source: EventSource | null = null;
 
-function open(): EventSource {
-  const es = new EventSource(apiUrl(API.events, {}));
-  const each = (call: (h: MediaEventHandlers) => void) => {
-    for (const ref of listeners) call(ref.current);
-  };
+/**
+ * The page's event stream, each event handed to `each` listener. Its first connection is told
+ * (`onConnected`): a job that failed before it stayed "processing" on a tile loaded before it.
+ * Later reconnections resume with Last-Event-ID (the server replays what was missed, or sends
+ * `resync` itself).
+ */
+export function openMediaEvents(
+  each: (call: (h: MediaEventHandlers) => void) => void,
+  url = apiUrl(API.events, {}),
+): EventSource {
+  const es = new EventSource(url);
+  let connected = false;
+  es.addEventListener('open', () => {
+    if (connected) return;
+    connected = true;
+    each((h) => h.onConnected?.());
+  });
   es.addEventListener(MEDIA_EVENTS.status, (message) => {
     const parsed = mediaStatusEventSchema.safeParse(
       JSON.parse((message as MessageEvent<string>).data),
@@ -37,6 +54,10 @@ function open(): EventSource {
   return es;
 }
 
+function eachListener(call: (h: MediaEventHandlers) => void): void {
+  for (const ref of listeners) call(ref.current);
+}
+
 /**
  * Live changes from GET /api/events. EventSource reconnects by itself, resuming with
  * Last-Event-ID; the server sends `resync` when it cannot replay what was missed.
@@ -46,7 +67,7 @@ export function useMediaEvents(handlers: MediaEventHandlers): void {
   ref.current = handlers;
   useEffect(() => {
     listeners.add(ref);
-    source ??= open();
+    source ??= openMediaEvents(eachListener);
     return () => {
       listeners.delete(ref);
       if (listeners.size === 0) {

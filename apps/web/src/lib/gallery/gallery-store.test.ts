@@ -137,6 +137,58 @@ describe('the gallery store', () => {
     });
   });
 
+  it('keeps a status that arrived while the item’s page was on its way, and refreshes shown states in place', async () => {
+    const lib = libraryOf({ '2026-05': 3 });
+    const failed = (mediaId: string) => ({
+      mediaId,
+      queueId: '20000000-0000-4000-8000-000000000000',
+      status: 'failed' as const,
+      attempts: 1,
+      lastError: 'the original could not be decoded',
+      progress: null,
+      depthMap: null,
+    });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let holding = true;
+    const store = new GalleryStore({
+      ...lib.source,
+      // The page is read (the job still processing), then answered after the job has failed.
+      monthPage: async (filter, month, cursor) => {
+        const page = await lib.source.monthPage(filter, month, cursor);
+        const read = structuredClone(page);
+        if (holding) await held;
+        return read;
+      },
+    });
+    await store.reload();
+    const [first, second] = lib.items as [MediaItem, MediaItem];
+    first.processingStatus = 'processing';
+    store.wantMonth('2026-05', 3);
+    await settle();
+    first.processingStatus = 'failed'; // the job fails on the server,
+    store.applyStatus(failed(first.id)); // and its live event comes before the page
+    release();
+    await settle();
+    expect(store.itemAt('2026-05', 0)).toMatchObject({
+      processingStatus: 'failed',
+      lastError: 'the original could not be decoded',
+    });
+
+    // A change no event told of (before the events were connected): refreshed in place.
+    holding = false;
+    second.processingStatus = 'completed';
+    const shown = store.itemAt('2026-05', 1);
+    await store.refreshStatuses();
+    expect(store.itemAt('2026-05', 1)).toMatchObject({
+      id: shown?.id,
+      processingStatus: 'completed',
+    });
+    expect(store.itemAt('2026-05', 0)).toMatchObject({ processingStatus: 'failed' });
+  });
+
   it('shows a failed timeline as an error, and recovers on reload', async () => {
     const lib = libraryOf({ '2026-05': 1 });
     let fail = true;

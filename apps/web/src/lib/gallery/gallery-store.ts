@@ -33,6 +33,8 @@ interface MonthItems {
 
 /** Items fetched per request: one screenful or so. */
 const PAGE_SIZE = 120;
+/** Live status events remembered for pages still on their way (see `statusSince`). */
+const RECENT_EVENTS = 2000;
 
 /**
  * The gallery's data: the timeline (items per month) at once, then only the months — and only
@@ -47,6 +49,9 @@ export class GalleryStore {
   private firstIndex = new Map<string, number>();
   private listeners = new Set<() => void>();
   private generation = 0;
+  /** The latest live status events, in arrival order; `eventCount` numbers them. */
+  private recentEvents: MediaStatusEvent[] = [];
+  private eventCount = 0;
 
   constructor(private readonly source: GallerySource) {}
 
@@ -119,10 +124,13 @@ export class GalleryStore {
     entry.loading = true;
     try {
       while (!entry.complete && entry.items.length < entry.wanted) {
+        const asked = this.eventCount;
         const page = await this.source.monthPage(this.filter, month, entry.nextCursor);
         if (generation !== this.generation) return;
         // A page may run into the next month: this month ends there.
-        const own = page.items.filter((i) => monthOf(i.capturedAt ?? i.uploadedAt) === month);
+        const own = page.items
+          .filter((i) => monthOf(i.capturedAt ?? i.uploadedAt) === month)
+          .map((i) => this.statusSince(i, asked));
         entry.items.push(...own);
         entry.nextCursor = page.nextCursor;
         entry.complete = !page.nextCursor || own.length < page.items.length;
@@ -195,26 +203,88 @@ export class GalleryStore {
     return undefined;
   }
 
-  /** A live status event: the item's state, attempts, error and depth map change in place. */
+  /**
+   * A live status event: the item's state, attempts, error and depth map change in place. An item
+   * not loaded yet gets it when its page lands (a page asked for before the event may still show
+   * the state before it).
+   */
   applyStatus(event: MediaStatusEvent): void {
+    this.recentEvents.push(event);
+    this.eventCount++;
+    if (this.recentEvents.length > RECENT_EVENTS) this.recentEvents.shift();
     for (const entry of this.months.values()) {
       const index = entry.items.findIndex((i) => i.id === event.mediaId);
       if (index < 0) continue;
-      const item = entry.items[index] as MediaItem;
-      entry.items[index] = {
-        ...item,
-        processingStatus: event.status,
-        processingAttempts: event.attempts,
-        lastError: event.lastError,
-        processingProgress: event.progress,
-        queueId: event.queueId,
-        depthMap: event.depthMap,
-        urls: mediaUrls(item.id, event.depthMap?.id ?? null),
-      };
+      entry.items[index] = withStatus(entry.items[index] as MediaItem, event);
       this.changed();
       return;
     }
   }
+
+  /**
+   * Makes the loaded months' states current again without taking anything off the screen: each
+   * loaded page is asked for again and its items' states replace those shown (the live events
+   * that arrived meanwhile on top). For what may have changed before the live events were
+   * connected.
+   */
+  async refreshStatuses(): Promise<void> {
+    const generation = this.generation;
+    for (const [month, entry] of [...this.months]) {
+      let cursor: string | null = null;
+      let seen = 0;
+      while (seen < entry.items.length) {
+        const asked = this.eventCount;
+        const page: MediaPage | null = await this.source
+          .monthPage(this.filter, month, cursor)
+          .catch(() => null);
+        if (!page || generation !== this.generation) return;
+        const fresh = new Map(page.items.map((i) => [i.id, this.statusSince(i, asked)]));
+        entry.items = entry.items.map((item) => {
+          const now = fresh.get(item.id);
+          return now ? { ...item, ...statusOf(now) } : item;
+        });
+        seen += page.items.length;
+        cursor = page.nextCursor;
+        if (!cursor || page.items.length === 0) break;
+      }
+      this.changed();
+    }
+  }
+
+  /** An item as a page gave it, with the live events received since the page was asked for. */
+  private statusSince(item: MediaItem, asked: number): MediaItem {
+    const missed = Math.min(this.eventCount - asked, this.recentEvents.length);
+    let current = item;
+    for (const event of missed > 0 ? this.recentEvents.slice(-missed) : [])
+      if (event.mediaId === item.id) current = withStatus(current, event);
+    return current;
+  }
+}
+
+function withStatus(item: MediaItem, event: MediaStatusEvent): MediaItem {
+  return {
+    ...item,
+    processingStatus: event.status,
+    processingAttempts: event.attempts,
+    lastError: event.lastError,
+    processingProgress: event.progress,
+    queueId: event.queueId,
+    depthMap: event.depthMap,
+    urls: mediaUrls(item.id, event.depthMap?.id ?? null),
+  };
+}
+
+/** What a status event changes of an item, as a page gave it. */
+function statusOf(item: MediaItem): Partial<MediaItem> {
+  return {
+    processingStatus: item.processingStatus,
+    processingAttempts: item.processingAttempts,
+    lastError: item.lastError,
+    processingProgress: item.processingProgress,
+    queueId: item.queueId,
+    depthMap: item.depthMap,
+    urls: item.urls,
+  };
 }
 
 export { PAGE_SIZE as GALLERY_PAGE_SIZE };
