@@ -33,7 +33,7 @@ interface MonthItems {
 
 /** Items fetched per request: one screenful or so. */
 const PAGE_SIZE = 120;
-/** Live status events remembered for pages still on their way (see `statusSince`). */
+/** Live status events remembered for pages still on their way (see `withEventsSince`). */
 const RECENT_EVENTS = 2000;
 
 /**
@@ -128,9 +128,10 @@ export class GalleryStore {
         const page = await this.source.monthPage(this.filter, month, entry.nextCursor);
         if (generation !== this.generation) return;
         // A page may run into the next month: this month ends there.
-        const own = page.items
-          .filter((i) => monthOf(i.capturedAt ?? i.uploadedAt) === month)
-          .map((i) => this.statusSince(i, asked));
+        const own = this.withEventsSince(
+          page.items.filter((i) => monthOf(i.capturedAt ?? i.uploadedAt) === month),
+          asked,
+        );
         entry.items.push(...own);
         entry.nextCursor = page.nextCursor;
         entry.complete = !page.nextCursor || own.length < page.items.length;
@@ -238,7 +239,7 @@ export class GalleryStore {
           .monthPage(this.filter, month, cursor)
           .catch(() => null);
         if (!page || generation !== this.generation) return;
-        const fresh = new Map(page.items.map((i) => [i.id, this.statusSince(i, asked)]));
+        const fresh = new Map(this.withEventsSince(page.items, asked).map((i) => [i.id, i]));
         entry.items = entry.items.map((item) => {
           const now = fresh.get(item.id);
           return now ? { ...item, ...statusOf(now) } : item;
@@ -251,13 +252,14 @@ export class GalleryStore {
     }
   }
 
-  /** An item as a page gave it, with the live events received since the page was asked for. */
-  private statusSince(item: MediaItem, asked: number): MediaItem {
+  /** Items as a page gave them, with the live events received since the page was asked for. */
+  private withEventsSince(items: MediaItem[], asked: number): MediaItem[] {
     const missed = Math.min(this.eventCount - asked, this.recentEvents.length);
-    let current = item;
-    for (const event of missed > 0 ? this.recentEvents.slice(-missed) : [])
-      if (event.mediaId === item.id) current = withStatus(current, event);
-    return current;
+    if (missed <= 0) return items;
+    const byItem = new Map<string, MediaStatusEvent[]>();
+    for (const event of this.recentEvents.slice(-missed))
+      byItem.set(event.mediaId, [...(byItem.get(event.mediaId) ?? []), event]);
+    return items.map((item) => (byItem.get(item.id) ?? []).reduce(withStatus, item));
   }
 }
 
