@@ -189,6 +189,44 @@ describe('the gallery store', () => {
     expect(store.itemAt('2026-05', 0)).toMatchObject({ processingStatus: 'failed' });
   });
 
+  it('keeps showing a month whose count did not change while it loads again after a library change', async () => {
+    const lib = libraryOf({ '2026-05': 3, '2026-04': 2 });
+    let slowPages = false;
+    let mayGrew = false;
+    const store = new GalleryStore({
+      ...lib.source,
+      monthPage: async (...args) => {
+        if (slowPages) await new Promise((resolve) => setTimeout(resolve, 50));
+        return lib.source.monthPage(...args);
+      },
+      // An item added to May elsewhere: May's count changes, April's does not.
+      timeline: async (filter) => {
+        const timeline = await lib.source.timeline(filter);
+        const months = timeline.months.map((m) =>
+          mayGrew && m.month === '2026-05' ? { ...m, count: 4 } : m,
+        );
+        return { ...timeline, months };
+      },
+    });
+    await store.reload();
+    store.wantMonth('2026-05', 3);
+    store.wantMonth('2026-04', 2);
+    await settle();
+    const april = store.itemAt('2026-04', 1);
+    expect(april).toBeDefined();
+    slowPages = true;
+    mayGrew = true;
+    await store.reload(); // the timeline is in, the pages are on their way
+    expect(store.itemAt('2026-04', 1)).toEqual(april); // unchanged month: still shown
+    expect(store.itemAt('2026-05', 0)).toBeUndefined(); // changed month: not guessed at
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(store.itemAt('2026-04', 1)).toEqual(april);
+    expect(store.itemAt('2026-05', 0)).toEqual(lib.items[0]);
+    // Another filter: nothing of the old one is shown while its pages load.
+    await store.setFilter('videos');
+    expect(store.itemAt('2026-04', 1)).toBeUndefined();
+  });
+
   it('shows a failed timeline as an error, and recovers on reload', async () => {
     const lib = libraryOf({ '2026-05': 1 });
     let fail = true;

@@ -52,6 +52,11 @@ export class GalleryStore {
   /** The latest live status events, in arrival order; `eventCount` numbers them. */
   private recentEvents: MediaStatusEvent[] = [];
   private eventCount = 0;
+  /**
+   * Months as shown before a reload whose item count did not change, shown until their pages
+   * come again: a library change elsewhere does not blank every tile for a moment.
+   */
+  private shownBefore = new Map<string, MonthItems>();
 
   constructor(private readonly source: GallerySource) {}
 
@@ -80,7 +85,16 @@ export class GalleryStore {
     try {
       const timeline = await this.source.timeline(this.filter);
       if (generation !== this.generation) return;
+      const counts = (t: TimelineState) =>
+        new Map(t.state === 'ready' ? t.months.map((m) => [m.month, m.count]) : []);
+      const before = counts(this.timeline);
       this.timeline = { state: 'ready', months: timeline.months, total: timeline.total };
+      const after = counts(this.timeline);
+      this.shownBefore = new Map(
+        [...this.months].filter(
+          ([month]) => after.has(month) && before.get(month) === after.get(month),
+        ),
+      );
       this.months.clear();
       this.firstIndex.clear();
       let index = 0;
@@ -92,6 +106,7 @@ export class GalleryStore {
       for (const [month, upTo] of wanted) this.wantMonth(month, upTo);
     } catch (error) {
       if (generation !== this.generation) return;
+      this.shownBefore.clear();
       this.timeline = { state: 'error', message: (error as Error).message };
       this.changed();
     }
@@ -99,7 +114,10 @@ export class GalleryStore {
 
   /** The item at a position of the whole (filtered) library, when loaded. */
   itemAt(month: string, indexInMonth: number): MediaItem | undefined {
-    return this.months.get(month)?.items[indexInMonth];
+    return (
+      this.months.get(month)?.items[indexInMonth] ??
+      this.shownBefore.get(month)?.items[indexInMonth]
+    );
   }
 
   monthError(month: string): string | undefined {
@@ -135,10 +153,14 @@ export class GalleryStore {
         entry.items.push(...own);
         entry.nextCursor = page.nextCursor;
         entry.complete = !page.nextCursor || own.length < page.items.length;
+        const shown = this.shownBefore.get(month);
+        if (shown && (entry.complete || entry.items.length >= shown.items.length))
+          this.shownBefore.delete(month);
         this.changed();
       }
     } catch (error) {
       if (generation !== this.generation) return;
+      this.shownBefore.delete(month);
       entry.error = (error as Error).message;
       this.changed();
     } finally {
