@@ -23,6 +23,7 @@ export function mediaEventsOf(payload: string): unknown[] {
     return event.mediaIds.map((mediaId: unknown) => ({ kind: event.kind, mediaId }));
   return [event];
 }
+
 /** A reconnect of the LISTEN connection, queued in order with the notifications. */
 const RESYNC = Symbol('resync');
 /** Notifications looked up in one query at most. */

@@ -246,8 +246,8 @@ export class GalleryStore {
 
   /**
    * Makes the loaded months' states current again without taking anything off the screen: each
-   * loaded page is asked for again and its items' states replace those shown (the live events
-   * that arrived meanwhile on top). For what may have changed before the live events were
+   * loaded page is asked for again and its items replace those shown (the live events that
+   * arrived meanwhile on top). For what may have changed before the live events were
    * connected.
    */
   async refreshStatuses(): Promise<void> {
@@ -262,10 +262,7 @@ export class GalleryStore {
           .catch(() => null);
         if (!page || generation !== this.generation) return;
         const fresh = new Map(this.withEventsSince(page.items, asked).map((i) => [i.id, i]));
-        entry.items = entry.items.map((item) => {
-          const now = fresh.get(item.id);
-          return now ? { ...item, ...statusOf(now) } : item;
-        });
+        entry.items = entry.items.map((item) => fresh.get(item.id) ?? item);
         seen += page.items.length;
         cursor = page.nextCursor;
         if (!cursor || page.items.length === 0) break;
@@ -279,8 +276,11 @@ export class GalleryStore {
     const missed = Math.min(this.eventCount - asked, this.recentEvents.length);
     if (missed <= 0) return items;
     const byItem = new Map<string, MediaStatusEvent[]>();
-    for (const event of this.recentEvents.slice(-missed))
-      byItem.set(event.mediaId, [...(byItem.get(event.mediaId) ?? []), event]);
+    for (const event of this.recentEvents.slice(-missed)) {
+      const events = byItem.get(event.mediaId);
+      if (events) events.push(event);
+      else byItem.set(event.mediaId, [event]);
+    }
     return items.map((item) => (byItem.get(item.id) ?? []).reduce(withStatus, item));
   }
 }
@@ -295,19 +295,6 @@ function withStatus(item: MediaItem, event: MediaStatusEvent): MediaItem {
     queueId: event.queueId,
     depthMap: event.depthMap,
     urls: mediaUrls(item.id, event.depthMap?.id ?? null),
-  };
-}
-
-/** What a status event changes of an item, as a page gave it. */
-function statusOf(item: MediaItem): Partial<MediaItem> {
-  return {
-    processingStatus: item.processingStatus,
-    processingAttempts: item.processingAttempts,
-    lastError: item.lastError,
-    processingProgress: item.processingProgress,
-    queueId: item.queueId,
-    depthMap: item.depthMap,
-    urls: item.urls,
   };
 }
 
