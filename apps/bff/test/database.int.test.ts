@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DataDirBusyError } from '../src/db/data-dir-lock';
 import { openDatabase } from '../src/db/database';
@@ -58,6 +60,75 @@ describe.each(ENGINES)('the database interface on %s', (engine) => {
       await t.cleanup();
     }
   });
+});
+
+describe.each(ENGINES)('errors from the database on %s', (engine) => {
+  it("carry PostgreSQL's fields: SQLSTATE, constraint, detail", async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      await t.db.query(`INSERT INTO media_sources (kind, location) VALUES ('folder', '/twice')`);
+      const error = await t.db
+        .query(`INSERT INTO media_sources (kind, location) VALUES ('folder', '/twice')`)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect(error).toMatchObject({
+        code: '23505',
+        constraint: 'media_sources_kind_location_key',
+        message: expect.stringMatching(/duplicate key/),
+        detail: expect.stringContaining('/twice'),
+      });
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+describe('the embedded engine on its own thread', () => {
+  it("runs a statement without holding the BFF's thread: timers fire while it runs", async () => {
+    const t = await createTestDatabase('embedded');
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    try {
+      await t.db.query('SELECT pg_sleep(0.4)');
+      // In-process, the 400 ms statement would have let through one tick at most.
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      clearInterval(timer);
+      await t.cleanup();
+    }
+  });
+
+  it('waits for an open transaction: a statement from outside sees it committed', async () => {
+    const t = await createTestDatabase('embedded');
+    try {
+      const count = async () =>
+        Number((await t.db.query('SELECT count(*) AS n FROM media_sources')).rows[0]?.n);
+      const before = await count();
+      let outside: Promise<number> | undefined;
+      await t.db.transaction(async (tx) => {
+        await tx.query(`INSERT INTO media_sources (kind, location) VALUES ('folder', '/a')`);
+        outside = count();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await tx.query(`INSERT INTO media_sources (kind, location) VALUES ('folder', '/b')`);
+      });
+      expect(await outside).toBe(before + 2);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('lets a process that never closes its database exit', async () => {
+    const script = `
+      import { openDatabase } from './src/db/database.ts';
+      const db = await openDatabase({ engine: 'embedded', dataDir: undefined });
+      console.log(JSON.stringify((await db.query('SELECT 6 * 7 AS answer')).rows));`;
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: path.resolve(import.meta.dirname, '..'), timeout: 60_000 },
+    );
+    expect(stdout.trim()).toBe('[{"answer":42}]');
+  }, 90_000);
 });
 
 describe.skipIf(!TEST_POSTGRES_URL)('a PostgreSQL connection lost inside a transaction', () => {

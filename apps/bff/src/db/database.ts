@@ -1,11 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { DatabaseEngine } from '@immichvr/shared';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
-import { type Listener, listenPglite, listenPostgres, type Unlisten } from './listen';
-import { pgCompatibleParsers, pgliteQueryable } from './pglite-queryable';
+import { openEmbeddedDatabase } from './embedded/embedded-database';
+import { type Listener, listenPostgres, type Unlisten } from './listen';
 
 export interface QueryOptions {
   /**
@@ -74,6 +73,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     });
   }
 
+  // The lock is this process's, taken here; the engine itself runs on its own thread.
   let lock: DataDirLock | undefined;
   let dataPath: string | undefined;
   if (options.dataDir) {
@@ -81,26 +81,16 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     lock = await acquireDataDirLock(options.dataDir);
     dataPath = path.join(options.dataDir, 'db');
   }
-  const pglite = new PGlite({
-    dataDir: dataPath,
-    parsers: pgCompatibleParsers(),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
-  await pglite.waitReady;
-  const queryable = pgliteQueryable(pglite);
-  return {
-    engine: 'embedded',
-    query: (text, params) => queryable.query(text, params),
-    exec: (script) => queryable.exec(script),
-    // PGlite runs one statement at a time; a transaction holds it until it ends.
-    transaction: (fn) => pglite.transaction((tx) => fn(pgliteQueryable(tx))),
-    listen: (channel, listener) => listenPglite(pglite, channel, listener),
-    dumpDataDir: async () => pglite.dumpDataDir('none'),
-    async close() {
-      await pglite.close();
-      await lock?.release();
-    },
-  } as Database;
+  try {
+    return await openEmbeddedDatabase({
+      dataDir: dataPath,
+      loadDataDir: options.loadDataDir,
+      onClose: async () => lock?.release(),
+    });
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 }
 
 function wrapPool(

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
 export interface Listener {
@@ -69,17 +68,5 @@ export async function listenPostgres(
     closed = true;
     clearTimeout(timer);
     await client?.end().catch(() => {});
-  };
-}
-
-/** LISTEN on the embedded engine: notifications of the same process, delivered after commit. */
-export async function listenPglite(
-  pglite: PGlite,
-  channel: string,
-  listener: Listener,
-): Promise<Unlisten> {
-  const unlisten = await pglite.listen(channel, (payload) => listener.onNotify(payload));
-  return async () => {
-    await unlisten();
   };
 }
