@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { threadExecArgv } from '../util/thread-exec-argv';
 import type { DemoManifestPhoto, DemoManifestVideo } from './manifest';
 import type { DemoItem } from './write-demo-item';
 
@@ -34,6 +35,7 @@ export async function renderOnThreads(
       Array.from({ length: threads }, async () => {
         const worker = new Worker(new URL('./demo-render-thread.mjs', import.meta.url), {
           workerData: { staging: options.staging, ffmpegPath: options.ffmpegPath },
+          execArgv: threadExecArgv(),
         });
         workers.push(worker);
         while (next < items.length) {

@@ -3,6 +3,7 @@ import type pg from 'pg';
 // pg's own parameter serialisation (Date → timestamptz text, arrays → array literals, objects → JSON).
 // @ts-expect-error: pg ships no types for its internal utils module
 import pgUtils from 'pg/lib/utils.js';
+import { threadExecArgv } from '../../util/thread-exec-argv';
 import type { Database, Queryable } from '../database';
 import type { Listener } from '../listen';
 import type { EngineError, EngineReply, EngineRequest, EngineRows } from './embedded-protocol';
@@ -25,7 +26,7 @@ class EngineThread {
 
   constructor(onStopped: () => void) {
     this.worker = new Worker(new URL('./embedded-engine-entry.mjs', import.meta.url), {
-      execArgv: threadExecArgv(process.execArgv),
+      execArgv: threadExecArgv(),
     });
     this.worker.unref();
     this.worker.on('message', (reply: EngineReply) => this.receive(reply));
@@ -70,21 +71,6 @@ class EngineThread {
     if (reply.ok) waiting.resolve(reply.result);
     else waiting.reject(errorFrom(reply.error));
   }
-}
-
-/**
- * The process's Node options for the thread (memory limits, profiling, loaders), less those that
- * describe the main script only: a process started with `-e '…' --input-type=module` would
- * otherwise hand them to the thread, which refuses to start.
- */
-export function threadExecArgv(execArgv: string[]): string[] {
-  const kept: string[] = [];
-  for (let k = 0; k < execArgv.length; k++) {
-    const arg = execArgv[k] as string;
-    if (['-e', '--eval', '-p', '--print'].includes(arg)) k++;
-    else if (!/^--(input-type|eval|print)(=|$)/.test(arg)) kept.push(arg);
-  }
-  return kept;
 }
 
 let shared: EngineThread | undefined;
