@@ -68,7 +68,7 @@ async function lean(page: Page, canvas: Locator, fraction: number) {
   if (!box) throw new Error('no canvas');
   await page.mouse.move(box.x + box.width * fraction, box.y + box.height * 0.5, { steps: 4 });
   // The camera eases towards the pointer; the canvas says when it has arrived (that frame drawn).
-  await expect(canvas).toHaveAttribute('data-camera-at-rest', 'true', { timeout: 15_000 });
+  await expect(canvas).toHaveAttribute('data-camera-at-rest', 'true', { timeout: 30_000 });
 }
 
 test('a demo photo opens in 3D: drawn, within budget, with real parallax', async ({ page }) => {

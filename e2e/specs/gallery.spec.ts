@@ -63,18 +63,20 @@ test('open a photo, step next and previous, and come back to the same place', as
   const scrolled = await scroller.evaluate((el) => el.scrollTop);
   expect(scrolled).toBeGreaterThan(200);
 
-  // A photo fully in view (clicking one outside would scroll).
-  const firstId = await scroller.evaluate((el) => {
-    const view = el.getBoundingClientRect();
-    const cards = [
-      ...el.querySelectorAll<HTMLElement>('[data-testid=media-card][data-media-type=photo]'),
-    ];
-    return cards.find((c) => {
-      const r = c.getBoundingClientRect();
-      return r.top >= view.top && r.bottom <= view.bottom;
-    })?.dataset.id;
-  });
-  expect(firstId).toBeTruthy();
+  // A photo fully in view (clicking one outside would scroll), once the month's page is in.
+  const photoInView = () =>
+    scroller.evaluate((el) => {
+      const view = el.getBoundingClientRect();
+      const cards = [
+        ...el.querySelectorAll<HTMLElement>('[data-testid=media-card][data-media-type=photo]'),
+      ];
+      return cards.find((c) => {
+        const r = c.getBoundingClientRect();
+        return r.top >= view.top && r.bottom <= view.bottom;
+      })?.dataset.id;
+    });
+  await expect.poll(photoInView, { timeout: 15_000 }).toBeTruthy();
+  const firstId = await photoInView();
   await page.locator(`[data-testid=media-card][data-id="${firstId}"]`).click();
   const viewer = page.getByTestId('photo-viewer');
   await expect(viewer).toHaveAttribute('data-media-id', firstId ?? '');
