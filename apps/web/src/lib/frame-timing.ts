@@ -29,10 +29,21 @@ export class RollingSamples {
 export const IDLE_GAP_SECONDS = 0.5;
 
 /**
- * The time an animation advances by in a frame: the frame's delta, except after the view rested
- * (a frame drawn on demand after seconds of none), where it moves one 60 Hz step instead of
- * jumping to its end.
+ * The most one frame of a running animation advances it by: a stalled frame (a tab switched back,
+ * a garbage collection) moves it on, but does not end it in one jump.
  */
-export function animationDelta(deltaSeconds: number): number {
+export const MAX_ANIMATION_STEP_SECONDS = 0.25;
+
+/**
+ * The time an animation drawn on demand advances by in a frame.
+ *
+ * `continuing`: the previous frame was this animation's and asked for this one, so the delta is
+ * the time a frame took, however slow (software rendering on a busy machine draws one in 0.5–1 s;
+ * counting those as 60 Hz steps made an ease of a few frames take a minute). Otherwise the delta
+ * may hold a rest (seconds with no frame): a long one moves the animation one 60 Hz step instead
+ * of jumping to its end.
+ */
+export function animationDelta(deltaSeconds: number, continuing: boolean): number {
+  if (continuing) return Math.min(deltaSeconds, MAX_ANIMATION_STEP_SECONDS);
   return deltaSeconds > IDLE_GAP_SECONDS ? 1 / 60 : deltaSeconds;
 }

@@ -137,7 +137,7 @@ export function DepthSurface({
   useFrame(({ invalidate }, delta) => {
     const v = view.current;
     const { depth, strength, rect, onShown, timed } = latest.current;
-    const step = animationDelta(delta) / DEPTH_VIEW.blendSeconds;
+    const step = animationDelta(delta, v.moving) / DEPTH_VIEW.blendSeconds;
     if (depth && v.shown && depth !== v.shown && depth.id === v.shown.id) {
       // The same map, finer (after its coarse version): swapped in place, still growing in.
       release(v.shown);
@@ -223,6 +223,7 @@ export function DepthSurface({
       v.reported = key;
       onShown?.(report);
     }
+    v.moving = !still;
     if (!still) invalidate();
   });
 
@@ -265,6 +266,8 @@ interface FrameView {
   /** The shown depth has been drawn; what was last reported to `onShown`. */
   drawn: boolean;
   reported: string;
+  /** The last frame asked for this one (still moving): this frame's delta is a frame's time. */
+  moving: boolean;
 }
 
 const initialView = (): FrameView => ({
@@ -280,6 +283,7 @@ const initialView = (): FrameView => ({
   stale: { surface: true, farSide: true },
   drawn: false,
   reported: '',
+  moving: false,
 });
 
 const reliefInputs = (depth: DepthSource) => ({

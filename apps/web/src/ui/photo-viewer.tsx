@@ -311,8 +311,10 @@ function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y:
     window.addEventListener('pointermove', moved);
     return () => window.removeEventListener('pointermove', moved);
   }, [invalidate, canvas]);
+  // Whether the previous frame was this ease's and asked for this one (its delta is a frame's time).
+  const easing = useRef(false);
   useFrame(({ camera, invalidate }, delta) => {
-    const ease = 1 - Math.exp(-animationDelta(delta) * 8);
+    const ease = 1 - Math.exp(-animationDelta(delta, easing.current) * 8);
     const dx = pointer.current.x * POINTER_PARALLAX_METERS - camera.position.x;
     const dy = pointer.current.y * POINTER_PARALLAX_METERS * 0.6 - camera.position.y;
     camera.position.x += dx * ease;
@@ -320,7 +322,8 @@ function PointerParallax({ pointer }: { pointer: React.RefObject<{ x: number; y:
     camera.rotation.set(0, 0, 0);
     // Within a tenth of a millimetre: arrived (this frame, drawn next, is the last). Written only
     // when it changes: a playing video draws every frame.
-    if (Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4) invalidate();
+    easing.current = Math.abs(dx) > 1e-4 || Math.abs(dy) > 1e-4;
+    if (easing.current) invalidate();
     else if (canvas.dataset.cameraAtRest !== 'true') canvas.dataset.cameraAtRest = 'true';
   });
   return null;
