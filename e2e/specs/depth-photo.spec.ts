@@ -240,9 +240,13 @@ test('a reprocessed depth map replaces the shown one in place; stepping through 
   );
   expect(programs[0]).toBeGreaterThan(0);
   expect(programs.at(-1)).toBe(programs[0]);
-  expect(Math.max(...textures)).toBeLessThanOrEqual(8);
+  // Where settled frames are antialiased apart (software rendering), the viewer holds one target
+  // and one triangle for it besides, for as long as it lives.
+  const settledFrames =
+    (await viewer.locator('canvas').getAttribute('data-antialiasing')) === 'settled-frames' ? 1 : 0;
+  expect(Math.max(...textures)).toBeLessThanOrEqual(8 + settledFrames);
   expect(textures.at(-1)).toBe(textures[0]);
-  expect(Math.max(...geometries)).toBeLessThanOrEqual(8);
+  expect(Math.max(...geometries)).toBeLessThanOrEqual(8 + settledFrames);
 });
 
 test('a depth map that cannot be loaded: the photo is shown flat, with the reason', async ({

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /** What a rendered view of a picture is, measured against the flat picture it should be. */
 export interface RestPoseMeasure {
@@ -64,6 +64,12 @@ export async function measureAgainstFlat(
 ): Promise<RestPoseMeasure> {
   const source: { canvas: string } | { png: string } =
     'canvas' in view ? { canvas: view.canvas } : { png: view.screenshot.toString('base64') };
+  // The viewer antialiases a settled view a moment after drawing it where WebGL is software: the
+  // view at rest is that frame.
+  if ('canvas' in view)
+    await expect(page.locator(`${view.canvas}:not([data-antialiased=false])`)).toHaveCount(1, {
+      timeout: 10_000,
+    });
   return page.evaluate(
     async ({ source, pictureUrl, rect, background, ignoreOutsideBeyond }) => {
       const image =

@@ -6,6 +6,7 @@ import { DepthPrepass } from './depth-prepass';
 import { createDepthSurfaceMaterials, createDepthSurfaceUniforms } from './depth-surface-material';
 import { gridGeometry } from './grid-geometry';
 import { releaseDepthMaterial } from './kept-programs';
+import { settledFramesOf } from './settled-antialiasing';
 
 /**
  * Compiles and links the depth view's five programs (surface, background layer, three prepasses)
@@ -58,7 +59,12 @@ async function compile(renderer: THREE.WebGLRenderer, camera: THREE.Camera): Pro
     new THREE.Mesh(gridGeometry(grids.background), materials.background),
   );
   try {
-    await Promise.all([renderer.compileAsync(surface, camera), prepass.compileAsync(renderer)]);
+    await Promise.all([
+      renderer.compileAsync(surface, camera),
+      prepass.compileAsync(renderer),
+      // Where settled frames are drawn multisampled into a target: the same, for the target.
+      settledFramesOf(renderer)?.compileAsync(renderer, surface, camera),
+    ]);
   } finally {
     releaseDepthMaterial(renderer, materials.surface);
     releaseDepthMaterial(renderer, materials.background);

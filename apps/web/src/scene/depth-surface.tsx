@@ -124,9 +124,13 @@ export function DepthSurface({
   );
 
   // Drawn on demand (the desktop viewer): what React changes here (a depth, a picture, the
-  // strength) asks for a frame; the frames then go on until the view has settled.
+  // strength, the placement) asks for a frame; the frames then go on until the view has settled.
+  // A render that changes none of them (the library's live events re-render the viewer) draws
+  // nothing: on software rendering each such frame cost ~200 ms, and one every few hundred
+  // milliseconds kept a settled view from ever being antialiased (settled-frames.tsx).
   const invalidate = useThree((s) => s.invalidate);
-  useEffect(() => invalidate());
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each is a reason to draw again
+  useEffect(() => invalidate(), [invalidate, colour, depth, strength, rect]);
 
   /** The surface reads its depth from `depth` from the next draw on. */
   const bindDepth = (depth: DepthSource) => {

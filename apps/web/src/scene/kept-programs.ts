@@ -6,27 +6,39 @@ import type * as THREE from 'three';
  * view's five programs again (on software rendering 45–65 ms each, most of an opened photo's
  * first frame; in a headset a stall of several frames), and the viewer's warm-up compiled them for
  * nothing. So each renderer keeps the last drawn material of each of its depth-view shaders
- * (by `material.name`): its program, and the driver's pipelines for it, last as long as the
- * renderer. The owner of a kept material's uniforms lets go of their textures (`forgetTextures`).
+ * (by `material.name`), and an older one as long as it holds a variant of the program the newer
+ * one has not been drawn with (the variant for a multisampled target, settled-antialiasing.ts,
+ * compiled before any photo settles): their programs, and the driver's pipelines for them, last
+ * as long as the renderer. The owner of a kept material's uniforms lets go of their textures
+ * (`forgetTextures`).
  */
-const kept = new WeakMap<THREE.WebGLRenderer, Map<string, THREE.ShaderMaterial>>();
+const kept = new WeakMap<THREE.WebGLRenderer, Map<string, THREE.ShaderMaterial[]>>();
+
+/** The cache keys of the programs a material has been compiled or drawn with, on this renderer. */
+function programKeys(renderer: THREE.WebGLRenderer, material: THREE.ShaderMaterial): Set<string> {
+  const { programs } = renderer.properties.get(material) as { programs?: Map<string, unknown> };
+  return new Set(programs?.keys() ?? []);
+}
 
 /** Disposes a depth-view material, or keeps it (see above) if it is the newest drawn of its name. */
 export function releaseDepthMaterial(
   renderer: THREE.WebGLRenderer,
   material: THREE.ShaderMaterial,
 ): void {
-  const { programs } = renderer.properties.get(material) as { programs?: Map<string, unknown> };
-  if (!material.name || !programs?.size) {
+  const keys = programKeys(renderer, material);
+  if (!material.name || keys.size === 0) {
     material.dispose();
     return;
   }
-  const byName = kept.get(renderer) ?? new Map<string, THREE.ShaderMaterial>();
+  const byName = kept.get(renderer) ?? new Map<string, THREE.ShaderMaterial[]>();
   kept.set(renderer, byName);
-  const before = byName.get(material.name);
-  byName.set(material.name, material);
-  // After the newer one holds the program: disposing the older one deletes nothing it uses.
-  if (before && before !== material) before.dispose();
+  const older = (byName.get(material.name) ?? []).filter((other) => other !== material);
+  const stillNeeded = older.filter((other) =>
+    [...programKeys(renderer, other)].some((key) => !keys.has(key)),
+  );
+  byName.set(material.name, [...stillNeeded, material]);
+  // After the newer one holds its programs: disposing an older one deletes nothing they use.
+  for (const other of older) if (!stillNeeded.includes(other)) other.dispose();
 }
 
 /** Sets every texture uniform to null: a kept material holds no picture, map or target alive. */

@@ -10,6 +10,7 @@ import { useDepthProgramsCompiled } from './compile-depth-programs';
 import type { ColourSource, DepthSource } from './depth-sources';
 import { DepthSurface } from './depth-surface';
 import { WHOLE_TEXTURE } from './depth-surface-material';
+import { settledFramesOf } from './settled-antialiasing';
 
 /** Frames drawn: the first on the coarse grids, the next on the full ones (see DepthSurface). */
 const WARM_FRAMES = 4;
@@ -43,6 +44,8 @@ export function ViewerWarmUp({ onWarm }: { onWarm: () => void }) {
   const frames = useRef(0);
   useFrame(({ gl }) => {
     if (!compiled || ++frames.current !== WARM_FRAMES) return;
+    // The target settled views are antialiased in, where there is one: allocated now.
+    settledFramesOf(gl)?.prepare(gl);
     readBackLater(gl.getContext());
     onWarm();
   });

@@ -10,6 +10,8 @@ import { animationDelta, IDLE_GAP_SECONDS, RollingSamples } from '../lib/frame-t
 import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
 import { programsCompiledCounter } from '../scene/programs-compiled';
+import { createViewerRenderer } from '../scene/settled-antialiasing';
+import { SettledFrames } from '../scene/settled-frames';
 import { useVideoPlayer } from '../scene/use-video-player';
 import { ViewerWarmUp } from '../scene/viewer-warm-up';
 import { PhotoInfoPanel } from './photo-info-panel';
@@ -156,12 +158,13 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
           open ? (item?.mediaType === 'video' ? 'always' : 'demand') : warm ? 'never' : 'always'
         }
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
-        gl={{ preserveDrawingBuffer: true, antialias: true }}
+        gl={(defaults) => createViewerRenderer({ ...defaults, preserveDrawingBuffer: true })}
         onCreated={() => performance.mark('viewer:canvas-created')}
         onClick={() => player?.toggle()}
       >
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
+        <SettledFrames />
         <RenderStats onStats={setStats} />
         {/* Only while nothing is shown: a photo opened before it is done is never drawn over. */}
         {!warm && !open && <ViewerWarmUp onWarm={onWarm} />}
