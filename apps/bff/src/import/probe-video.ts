@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { probeMp4 } from './probe-mp4';
 
 const run = promisify(execFile);
 
@@ -25,7 +26,13 @@ interface FfprobeOutput {
   format?: { duration?: string; tags?: { creation_time?: string } };
 }
 
+/** An MP4 or QuickTime file is read in-process (probe-mp4.ts); anything else by ffprobe. */
 export async function probeVideo(file: string, ffprobePath: string): Promise<VideoFacts> {
+  const mp4 = await probeMp4(file).catch(() => null);
+  return mp4 ?? probeWithFfprobe(file, ffprobePath);
+}
+
+export async function probeWithFfprobe(file: string, ffprobePath: string): Promise<VideoFacts> {
   let stdout: string;
   try {
     ({ stdout } = await run(
