@@ -41,9 +41,9 @@ interface Sample {
  * from both halves of the decoded frame, and the code the canvas shows at that moment, read at the
  * picture's rest rectangle (the picture at rest is the flat frame).
  */
-function sampleFrames(page: Page, count: number): Promise<Sample[]> {
+function sampleFrames(page: Page, count: number, now = false): Promise<Sample[]> {
   return page.evaluate(
-    ({ count, cells, depthTop, width, height, fps }) => {
+    ({ count, now, cells, depthTop, width, height, fps }) => {
       const video = document.querySelector('[data-testid=photo-viewer] video') as HTMLVideoElement;
       const view = document.querySelector('[data-testid=photo-canvas] canvas') as HTMLCanvasElement;
       const frame = document.createElement('canvas');
@@ -82,7 +82,7 @@ function sampleFrames(page: Page, count: number): Promise<Sample[]> {
       };
       const out: Array<{ colour: number; depth: number; atTime: number; screen: number }> = [];
       return new Promise<typeof out>((resolve) => {
-        const onFrame = (_: number, meta: VideoFrameCallbackMetadata) => {
+        const onFrame = (_: number, meta: Pick<VideoFrameCallbackMetadata, 'mediaTime'>) => {
           f.drawImage(video, 0, 0);
           s.drawImage(view, 0, 0);
           const k = rw / width;
@@ -95,10 +95,12 @@ function sampleFrames(page: Page, count: number): Promise<Sample[]> {
           if (out.length >= count) resolve(out);
           else video.requestVideoFrameCallback(onFrame);
         };
-        video.requestVideoFrameCallback(onFrame);
+        // Now: the frame the element holds (a paused one) and what the canvas shows of it.
+        if (now) onFrame(0, { mediaTime: video.currentTime });
+        else video.requestVideoFrameCallback(onFrame);
       });
     },
-    { count, cells: CELLS, depthTop: DEPTH_TOP, width: WIDTH, height: HEIGHT, fps: FPS },
+    { count, now, cells: CELLS, depthTop: DEPTH_TOP, width: WIDTH, height: HEIGHT, fps: FPS },
   );
 }
 
@@ -198,9 +200,19 @@ test('a video plays in depth: colour and depth of the same frame, seek, loop, pa
   const paused = await time();
   await page.waitForTimeout(600);
   expect(await time()).toBe(paused);
-  // ← seeks back while paused; the button plays again.
+  // ← seeks back while paused, and the view shows the frame it went to (a paused video is drawn
+  // on demand: the presented frame asks for one); the button plays again.
   await page.keyboard.press('ArrowLeft');
   await expect.poll(time).toBeLessThan(paused);
+  await expect
+    .poll(
+      async () => {
+        const [shown] = await sampleFrames(page, 1, true);
+        return shown && shown.screen === shown.colour && shown.colour === shown.depth;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   await page.getByTestId('video-play').click();
   await expect(controls).toHaveAttribute('data-paused', 'false');
   await expect(viewer).toHaveAttribute('data-state', '3d');

@@ -42,3 +42,10 @@ export function useVideoState(player: VideoPlayer | null): VideoPlayerState {
 
 const noSubscribe = () => () => {};
 const idle = () => IDLE_VIDEO_STATE;
+
+/** Whether the player is playing (re-renders only when that changes, not on time updates). */
+export function useVideoPlaying(player: VideoPlayer | null): boolean {
+  return useSyncExternalStore(player?.subscribe ?? noSubscribe, () =>
+    player ? !player.getState().paused : false,
+  );
+}

@@ -9,10 +9,11 @@ import { screenFitBox } from '../lib/depth/placement';
 import { animationDelta, IDLE_GAP_SECONDS, RollingSamples } from '../lib/frame-timing';
 import { SEEK_STEP_SECONDS } from '../lib/video/video-player';
 import { DepthMedia, type DepthMediaStatus } from '../scene/depth-media';
+import { DrawPresentedVideoFrames } from '../scene/draw-presented-video-frames';
 import { programsCompiledCounter } from '../scene/programs-compiled';
 import { createViewerRenderer } from '../scene/settled-antialiasing';
 import { SettledFrames } from '../scene/settled-frames';
-import { useVideoPlayer } from '../scene/use-video-player';
+import { useVideoPlayer, useVideoPlaying } from '../scene/use-video-player';
 import { ViewerWarmUp } from '../scene/viewer-warm-up';
 import { PhotoInfoPanel } from './photo-info-panel';
 import { useShownOnce } from './use-shown-once';
@@ -65,6 +66,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
   const idleShown = useShownOnce(warm && !seen && !open, SHOW_IDLE_AFTER_MS);
   const { item, error: loadError } = useMediaDetail(id);
   const player = useVideoPlayer(item);
+  const playing = useVideoPlaying(player);
   const depthNote = describeVideoDepth(item, useDepthProgress(item));
   // Stepping to another item starts from loading, not from the last item's status.
   const [reported, setReported] = useState<DepthMediaStatus | null>(null);
@@ -153,10 +155,9 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         data-testid={open ? 'photo-canvas' : undefined}
         // A photo is drawn on demand: while it grows in, the camera eases or something changes,
         // then no frames at rest (no fan, no battery, a responsive page on software rendering).
-        // A video draws every frame. Hidden and warmed up: no frames until something is opened.
-        frameloop={
-          open ? (item?.mediaType === 'video' ? 'always' : 'demand') : warm ? 'never' : 'always'
-        }
+        // A playing video draws every frame; a paused one is drawn on demand, as a photo is.
+        // Hidden and warmed up: no frames until something is opened.
+        frameloop={open ? (playing ? 'always' : 'demand') : warm ? 'never' : 'always'}
         camera={{ fov: 60, near: 0.05, far: 200, position: [0, 0, 0] }}
         gl={(defaults) => createViewerRenderer({ ...defaults, preserveDrawingBuffer: true })}
         onCreated={() => performance.mark('viewer:canvas-created')}
@@ -165,6 +166,7 @@ export function PhotoViewer({ id, onClose, onStep }: Props) {
         <color attach="background" args={['#0b0b0d']} />
         <PointerParallax pointer={pointer} />
         <SettledFrames />
+        {open && player && <DrawPresentedVideoFrames video={player.element} playing={playing} />}
         <RenderStats onStats={setStats} />
         {/* Only while nothing is shown: a photo opened before it is done is never drawn over. */}
         {!warm && !open && <ViewerWarmUp onWarm={onWarm} />}
