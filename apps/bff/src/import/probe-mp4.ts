@@ -69,29 +69,26 @@ function boxHeader(buffer: Buffer, at: number, room: number): BoxHeader | null {
   return { type, size, headerSize };
 }
 
+/** The child boxes of a box's body, in order: type and body. */
+function* boxes(body: Buffer): Generator<[string, Buffer]> {
+  for (let at = 0; at + 8 <= body.length; ) {
+    const box = boxHeader(body, at, body.length - at);
+    if (!box) return;
+    yield [box.type, body.subarray(at + box.headerSize, at + box.size)];
+    at += box.size;
+  }
+}
+
 /** The child boxes of a box's body, by type (the first of each). */
 function children(body: Buffer): Map<string, Buffer> {
   const found = new Map<string, Buffer>();
-  for (let at = 0; at + 8 <= body.length; ) {
-    const box = boxHeader(body, at, body.length - at);
-    if (!box) break;
-    if (!found.has(box.type))
-      found.set(box.type, body.subarray(at + box.headerSize, at + box.size));
-    at += box.size;
-  }
+  for (const [type, child] of boxes(body)) if (!found.has(type)) found.set(type, child);
   return found;
 }
 
 /** Every child box of a type (a movie has several `trak`). */
 function all(body: Buffer, type: string): Buffer[] {
-  const found: Buffer[] = [];
-  for (let at = 0; at + 8 <= body.length; ) {
-    const box = boxHeader(body, at, body.length - at);
-    if (!box) break;
-    if (box.type === type) found.push(body.subarray(at + box.headerSize, at + box.size));
-    at += box.size;
-  }
-  return found;
+  return [...boxes(body)].filter(([t]) => t === type).map(([, child]) => child);
 }
 
 /** A full box's (version 0 or 1) times and duration: mvhd and mdhd share the layout. */

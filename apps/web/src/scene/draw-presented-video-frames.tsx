@@ -1,6 +1,9 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect } from 'react';
 
+/** Where the browser cannot say when a frame is presented: the events that bring one. */
+const FRAME_EVENTS = ['loadeddata', 'seeked'] as const;
+
 /**
  * A paused video's view is drawn on demand, like a photo's: each frame the element presents (the
  * first one, one after a seek) asks for a frame, and so does pausing (the view drawn as it rests,
@@ -18,8 +21,7 @@ export function DrawPresentedVideoFrames({
   useEffect(() => invalidate(), [invalidate, playing]);
   useEffect(() => {
     const draw = () => invalidate();
-    // Where the browser cannot say when a frame is presented: the events that bring one.
-    for (const event of ['loadeddata', 'seeked']) video.addEventListener(event, draw);
+    for (const event of FRAME_EVENTS) video.addEventListener(event, draw);
     let handle = 0;
     const onFrame = () => {
       invalidate();
@@ -27,7 +29,7 @@ export function DrawPresentedVideoFrames({
     };
     if (video.requestVideoFrameCallback) handle = video.requestVideoFrameCallback(onFrame);
     return () => {
-      for (const event of ['loadeddata', 'seeked']) video.removeEventListener(event, draw);
+      for (const event of FRAME_EVENTS) video.removeEventListener(event, draw);
       video.cancelVideoFrameCallback?.(handle);
     };
   }, [video, invalidate]);

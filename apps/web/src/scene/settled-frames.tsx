@@ -43,7 +43,9 @@ function SettledFramesRenderer() {
     const multisampled = settled && r.due;
     r.due = false;
     settledFramesOf(state.gl)?.render(state.gl, state.scene, state.camera, multisampled);
-    state.gl.domElement.dataset.antialiased = String(multisampled);
+    // Written only when it changes: a playing video draws every frame.
+    const { dataset } = state.gl.domElement;
+    if (dataset.antialiased !== String(multisampled)) dataset.antialiased = String(multisampled);
     // Nothing drawn but the background: nothing to antialias.
     if (settled && !multisampled && state.gl.info.render.triangles > 0)
       r.timer = setTimeout(() => {
