@@ -61,8 +61,9 @@ export function mediaRoutes(deps: AppDeps) {
     })
     .on(['GET', 'HEAD'], routePath(API.original, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
-      const { file, row } = await files.original(id);
+      const { file, stats, row } = await files.original(id);
       return sendFile(c.req.raw, file, {
+        stats,
         contentType: row.mime_type,
         etag: row.checksum,
         cacheControl: ORIGINAL_CACHE,
@@ -81,10 +82,11 @@ export function mediaRoutes(deps: AppDeps) {
     .on(['GET', 'HEAD'], routePath(API.depth, MEDIA_MOUNT), async (c) => {
       const mediaId = idOf(c.req.param('id'));
       const { size } = parseInput(depthQuerySchema, c.req.query());
-      const { file, row } = await files.depthMap(mediaId);
+      const { file, stats, row } = await files.depthMap(mediaId);
       if (size === undefined) {
         if (c.req.method === 'GET') deps.depthAccess.record(row.id);
         return sendFile(c.req.raw, file, {
+          stats,
           contentType: row.mime_type,
           etag: row.checksum,
           cacheControl: DEPTH_CACHE,

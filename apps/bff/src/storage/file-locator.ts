@@ -1,4 +1,5 @@
-import { realpath } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../db/database';
 import {
@@ -23,15 +24,25 @@ const SECRET_FOLDERS = ['db', 'tls'];
 /** A picture to make previews and depth from: the original, or a still standing in for it. */
 export interface PictureSource {
   file: string;
+  stats: Stats;
   row: MediaSourceRow;
   /** true: a JPEG still from the item's server (the original is elsewhere). */
   still: boolean;
 }
 
 export interface LocatedFile<R> {
-  /** Real path (links resolved now, for this request), checked to lie where such files live. */
+  /** Real path, checked to lie where such files live (see resolveInside). */
   file: string;
+  /** The file's stat, made by this request's check (sendFile's headers use it). */
+  stats: Stats;
   row: R;
+}
+
+/** What a path was found to name once its real path was checked (see resolveInside). */
+interface CheckedPath {
+  real: string;
+  dev: number;
+  ino: number;
 }
 
 /**
@@ -46,6 +57,8 @@ export class FileLocator {
   private readonly rows = new Map<string, MediaSourceRow>();
   /** Real paths of the folders files are served from, reused for ROOTS_TTL_MS (a hot path). */
   private readonly realFolders = new Map<string, { real: string | null; at: number }>();
+  /** Paths whose real path was checked, by roots and path: the file they named then. */
+  private readonly checked = new Map<string, CheckedPath>();
 
   constructor(
     private readonly db: Database,
@@ -60,14 +73,14 @@ export class FileLocator {
     const remote = await this.remote?.original(row);
     if (remote)
       return {
-        file: await this.check({ ...row, file_path: remote }, 'original', [
+        ...(await this.check({ ...row, file_path: remote }, 'original', [
           this.remote?.cacheDir as string,
           ...this.mountOf(row),
-        ]),
+        ])),
         row,
       };
     const root = await this.ownRoot(row);
-    return { file: await this.check(row, 'original', root ? [root] : []), row };
+    return { ...(await this.check(row, 'original', root ? [root] : [])), row };
   }
 
   /**
@@ -79,9 +92,9 @@ export class FileLocator {
     const still = await this.remote?.still(row);
     if (still)
       return {
-        file: await this.check({ ...row, file_path: still }, 'preview', [
+        ...(await this.check({ ...row, file_path: still }, 'preview', [
           this.remote?.cacheDir as string,
-        ]),
+        ])),
         row,
         still: true,
       };
@@ -117,7 +130,7 @@ export class FileLocator {
   async depthMap(mediaId: string): Promise<LocatedFile<MediaFileRow>> {
     const row = await findDepthMapFile(this.db, mediaId);
     if (!row) throw new NotFoundError('no depth map for this media item');
-    return { file: await this.check(row, 'depth map', [this.dataDir]), row };
+    return { ...(await this.check(row, 'depth map', [this.dataDir])), row };
   }
 
   /** Drops what is remembered of an id (deleted, or its file vanished). */
@@ -142,27 +155,57 @@ export class FileLocator {
     return deepest(await this.mediaRoots()) ?? deepest(await this.mediaRoots(true));
   }
 
-  private async check(row: MediaFileRow, what: string, roots: string[]): Promise<string> {
-    const file = await this.resolveInside(row.file_path, roots);
-    if (!file) {
+  private async check(
+    row: MediaFileRow,
+    what: string,
+    roots: string[],
+  ): Promise<{ file: string; stats: Stats }> {
+    const found = await this.resolveInside(row.file_path, roots);
+    if (!found) {
       this.logger.error(`${what} file missing or outside where it may be`, {
         id: row.id,
         path: row.file_path,
       });
       throw new NotFoundError(`the ${what} file is not available`);
     }
-    return file;
+    return found;
   }
 
-  /** The file's real path when it lies inside one of `roots` (real paths) and no secret folder. */
-  private async resolveInside(file: string, roots: string[]): Promise<string | null> {
+  /**
+   * The file's real path when it lies inside one of `roots` (real paths) and no secret folder,
+   * with its stat. Links are resolved once per file: a later request stats the path (following
+   * links) and, while that reaches the very file checked (device and inode), serves it without
+   * resolving again. A path swapped for a link elsewhere reaches another file and is resolved and
+   * checked anew. Each async file-system call costs a trip through libuv's thread pool (~0.1–0.2
+   * ms on 2 cores), so a repeated request (a video's ranges) makes one instead of two.
+   */
+  private async resolveInside(
+    file: string,
+    roots: string[],
+  ): Promise<{ file: string; stats: Stats } | null> {
     if (!path.isAbsolute(file) || roots.length === 0) return null;
+    const key = `${roots.join('\0')}\0${file}`;
+    const known = this.checked.get(key);
+    if (known) {
+      const stats = await stat(file).catch(() => null);
+      if (stats && stats.dev === known.dev && stats.ino === known.ino)
+        return { file: known.real, stats };
+      this.checked.delete(key);
+    }
     const real = await realpath(file).catch(() => null);
     if (!real) return null;
     const realRoots = await Promise.all(roots.map((r) => this.realFolder(r)));
     const realData = (await this.realFolder(this.dataDir)) ?? this.dataDir;
     if (SECRET_FOLDERS.some((f) => isInside(real, path.join(realData, f)))) return null;
-    return realRoots.some((r) => r !== null && isInside(real, r)) ? real : null;
+    if (!realRoots.some((r) => r !== null && isInside(real, r))) return null;
+    const stats = await stat(real).catch(() => null);
+    if (!stats) return null;
+    if (this.checked.size >= MAX_REMEMBERED) {
+      const oldest = this.checked.keys().next().value;
+      if (oldest !== undefined) this.checked.delete(oldest);
+    }
+    this.checked.set(key, { real, dev: stats.dev, ino: stats.ino });
+    return { file: real, stats };
   }
 
   /**

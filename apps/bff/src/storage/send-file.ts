@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { FileIdentity } from './open-files';
@@ -8,6 +8,8 @@ export interface SendFileOptions {
   /** Strong validator, e.g. the file's SHA-256; falls back to size and mtime. */
   etag?: string | null;
   cacheControl?: string;
+  /** The file's stat when the caller has just made it (FileLocator's check): not made again. */
+  stats?: Stats;
 }
 
 /** The byte range of a file a response body streams (read by the Node server's fast path). */
@@ -42,7 +44,7 @@ export async function sendFile(
   file: string,
   options: SendFileOptions,
 ): Promise<Response> {
-  const info = await stat(file);
+  const info = options.stats ?? (await stat(file));
   const etag = `"${options.etag ?? `${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}`}"`;
   const headers = new Headers({
     'Content-Type': options.contentType,
