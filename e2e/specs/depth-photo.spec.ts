@@ -124,6 +124,57 @@ test('a demo photo opens in 3D: drawn, within budget, with real parallax', async
   await expect(page.getByTestId('library')).toBeVisible();
 });
 
+test('on software rendering, frames in motion are drawn smaller and the view at rest whole', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await openFromGallery(page, '2026-06', '2026-06-02-room.jpg');
+  const viewer = page.getByTestId('photo-viewer');
+  const canvas = viewer.locator('canvas');
+  await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
+  test.skip(
+    (await canvas.getAttribute('data-antialiasing')) !== 'settled-frames',
+    'WebGL has a GPU here: every frame is drawn whole, multisampled',
+  );
+  const size = () =>
+    canvas.evaluate((c: HTMLCanvasElement) => ({
+      drawn: [c.width, c.height],
+      whole: [
+        Math.floor(c.clientWidth * devicePixelRatio),
+        Math.floor(c.clientHeight * devicePixelRatio),
+      ],
+      scale: c.dataset.frameScale,
+    }));
+  await expect(canvas).toHaveAttribute('data-antialiased', 'true', { timeout: 30_000 });
+  const rest = await size();
+  expect(rest.drawn).toEqual(rest.whole);
+  expect(rest.scale).toBe('1');
+  const atRest = await grab(canvas);
+
+  // Sweep the pointer: the camera eases after it, each frame drawn at half the resolution.
+  const box = await canvas.boundingBox();
+  if (!box) throw new Error('no canvas');
+  const seen: Array<{ drawn: number[]; scale?: string }> = [];
+  for (let i = 0; i < 12; i++) {
+    await page.mouse.move(box.x + box.width * (0.5 + 0.4 * Math.sin(i)), box.y + box.height / 2);
+    seen.push(await size());
+  }
+  const moving = seen.find((s) => s.scale === '0.5');
+  expect(moving, JSON.stringify(seen)).toBeTruthy();
+  expect(moving?.drawn).toEqual(rest.whole.map((v) => Math.floor(v * 0.5)));
+
+  // Back where it was and at rest: drawn whole again, the same picture as before the sweep.
+  await lean(page, canvas, 0.5);
+  await expect(canvas).toHaveAttribute('data-antialiased', 'true', { timeout: 30_000 });
+  expect((await size()).drawn).toEqual(rest.whole);
+  const again = await grab(canvas);
+  let differ = 0;
+  atRest.luma.forEach((v, i) => {
+    if (Math.abs(v - (again.luma[i] ?? 0)) > 8) differ++;
+  });
+  expect(differ / atRest.luma.length).toBeLessThan(0.01);
+});
+
 test('a photo is in depth from its coarse map at once; the map itself, held back, then refines it in place', async ({
   page,
 }) => {
@@ -149,6 +200,8 @@ test('a photo is in depth from its coarse map at once; the map itself, held back
   // At rest it is the photo (the sharp picture is in once the first 3D frame is drawn).
   const canvas = viewer.locator('canvas');
   await page.waitForTimeout(1_500);
+  // Its size at rest (software rendering draws frames in motion smaller, the rested one whole).
+  await expect(canvas).not.toHaveAttribute('data-antialiased', 'false', { timeout: 10_000 });
   const { view, aspect, previewLarge } = await page.evaluate(async () => {
     const shown = document.querySelector('[data-testid=photo-viewer] canvas') as HTMLCanvasElement;
     const id = document.querySelector('[data-testid=photo-viewer]')?.getAttribute('data-media-id');

@@ -96,6 +96,11 @@ test.describe('the 3D view at rest', () => {
       if (item) {
         await expect(viewer).toHaveAttribute('data-state', '3d', { timeout: 60_000 });
         await expect(viewer).toHaveAttribute('data-settled', 'true', { timeout: 60_000 });
+        // The canvas's size at rest: where frames in motion are drawn smaller (software
+        // rendering), the settled view is drawn again at full size.
+        await expect(viewer.locator('canvas')).not.toHaveAttribute('data-antialiased', 'false', {
+          timeout: 10_000,
+        });
         const { view, aspect } = await page.evaluate(async (url) => {
           const canvas = document.querySelector(
             '[data-testid=photo-viewer] canvas',

@@ -16,6 +16,7 @@ import {
 } from './depth-surface-material';
 import { gridGeometry } from './grid-geometry';
 import { forgetTextures, releaseDepthMaterial } from './kept-programs';
+import { settledFramesOf } from './settled-antialiasing';
 
 export interface DepthSurfaceShown {
   /** The depth source shown (null: flat). */
@@ -183,6 +184,9 @@ export function DepthSurface({
       if (backgroundMesh.current) backgroundMesh.current.geometry = gridGeometry(grid.background);
     }
     if (backgroundMesh.current) backgroundMesh.current.visible = shown !== null;
+    // A new shape's first frames: coarse grids, and where the view's resolution is chosen per
+    // frame (software rendering), coarse pixels too; refined in the frames after.
+    if (shown && !v.full) settledFramesOf(gl)?.drawCoarse();
 
     const relief = shown && reliefFor({ ...reliefInputs(shown), rect, strength });
     setShape(uniforms, rect, relief, v.grown);

@@ -11,6 +11,17 @@ export function isSoftwareRendererName(name: string): boolean {
   return SOFTWARE_RENDERER.test(name);
 }
 
+/**
+ * Resolution of frames in motion on software rendering, per axis: a quarter of the pixels, about
+ * half the cost of a frame (see SettledFrameAntialiasing).
+ */
+export const MOVING_FRAME_SCALE = 0.5;
+/**
+ * Resolution of a new shape's first frames (drawn on the depth surface's coarse grids, see
+ * `drawCoarse`): a sixteenth of the pixels.
+ */
+export const COARSE_FRAME_SCALE = 0.25;
+
 let probed: boolean | undefined;
 
 /**
@@ -36,13 +47,21 @@ export function webglDrawsInSoftware(): boolean {
 }
 
 /**
- * Antialiasing where it costs most, drawn only where it shows: on software rendering a
- * multisampled canvas makes every frame slower (a photo's first 3D frame on screen by a quarter,
- * 414 → 550 ms on a 2-core machine), yet without it the view at rest loses its edges (jagged
- * where near meets far). So the canvas is made without multisampling and frames are drawn straight
- * to it; a view that has settled is drawn once more into a 4× multisampled target and copied to
- * the canvas (resolved on the way; when, settled-frames.tsx). The view at rest is then what a
- * multisampled canvas shows.
+ * Each pixel counted where it costs most, drawn only where it shows. On software rendering a
+ * frame's cost grows with its pixels (a photo's 3D view at 1280×720: 183 ms a frame; at 640×360:
+ * 83–100 ms, on 2 cores) and a multisampled canvas makes every frame slower again (a photo's first
+ * 3D frame on screen by a quarter, 414 → 550 ms), yet a view at rest must keep every pixel and its
+ * edges (jagged where near meets far without multisampling). So frames in motion — a photo's
+ * first frames as its depth grows in, the camera easing after the pointer, a playing video — are
+ * drawn straight to a canvas of `MOVING_FRAME_SCALE` of its resolution, which the page scales up
+ * (a new shape's first frames, drawn on coarse grids, coarser still: `COARSE_FRAME_SCALE`); a view
+ * that has settled is drawn once more at full resolution into a 4× multisampled target and copied
+ * to the canvas (resolved on the way; when, settled-frames.tsx). The view at rest is then what a
+ * multisampled canvas shows; the canvas itself is made without multisampling.
+ *
+ * The canvas is resized rather than frames drawn small into a target and copied up: the copy, a
+ * full-resolution pass of its own, cost ~30 ms a frame on SwiftShader (traced: the page's commit
+ * waiting on the GPU process 37 ms against 7 ms for the same frame without it).
  *
  * The target stores sRGB (as the canvas does): the scene's shaders write linear colour into it,
  * the GPU encodes it, and the copy decodes and encodes it back for the canvas, within one level.
@@ -56,6 +75,9 @@ export class SettledFrameAntialiasing {
   private readonly copy: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   private readonly copyCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
   private readonly size = new THREE.Vector2();
+  private coarseAsked = false;
+  /** The canvas's own pixel ratio (R3F's), and the one last set here (it times a frame scale). */
+  private pixelRatio = { own: 1, set: 0 };
 
   constructor() {
     // One triangle over the whole view.
@@ -110,18 +132,32 @@ export class SettledFrameAntialiasing {
   }
 
   /**
-   * Draws a frame: straight to the canvas, or `multisampled` and copied. What `renderer.info` says
-   * of the frame is the scene's draw, as without this (the copy is one triangle more).
+   * Asks for the frame being made to be drawn at `COARSE_FRAME_SCALE` (the depth surface, drawing
+   * a new shape's first frames on its coarse grids), unless it is settled.
+   */
+  drawCoarse(): void {
+    this.coarseAsked = true;
+  }
+
+  /**
+   * Draws a frame in motion (straight to the canvas, at reduced resolution) or a settled one
+   * (`multisampled`: full resolution, into the target, copied); returns the scale it was drawn
+   * at. What `renderer.info` says of the frame is the scene's draw, as without this (the copy is
+   * one triangle more).
    */
   render(
     renderer: THREE.WebGLRenderer,
     scene: THREE.Object3D,
     camera: THREE.Camera,
     multisampled: boolean,
-  ): void {
+  ): number {
+    const coarse = this.coarseAsked && !multisampled;
+    this.coarseAsked = false;
+    const scale = multisampled ? 1 : coarse ? COARSE_FRAME_SCALE : MOVING_FRAME_SCALE;
+    this.scaleCanvas(renderer, scale);
     if (!multisampled) {
       renderer.render(scene, camera);
-      return;
+      return scale;
     }
     this.fitTarget(renderer);
     const previous = renderer.getRenderTarget();
@@ -131,10 +167,28 @@ export class SettledFrameAntialiasing {
     renderer.setRenderTarget(previous);
     renderer.render(this.copy, this.copyCamera);
     Object.assign(renderer.info.render, drawn);
+    return scale;
   }
 
+  /**
+   * The canvas's drawing buffer at `scale` of its own resolution (its CSS size stays). R3F sets
+   * the pixel ratio on a resize: a ratio found other than the one set here is the canvas's own.
+   */
+  private scaleCanvas(renderer: THREE.WebGLRenderer, scale: number): void {
+    const current = renderer.getPixelRatio();
+    if (current !== this.pixelRatio.set) this.pixelRatio.own = current;
+    const wanted = this.pixelRatio.own * scale;
+    if (current !== wanted) renderer.setPixelRatio(wanted);
+    this.pixelRatio.set = wanted;
+  }
+
+  /** The target at the canvas's full resolution, whatever the canvas is drawn at now. */
   private fitTarget(renderer: THREE.WebGLRenderer): void {
-    renderer.getDrawingBufferSize(this.size);
+    const ratio =
+      renderer.getPixelRatio() === this.pixelRatio.set
+        ? this.pixelRatio.own
+        : renderer.getPixelRatio();
+    renderer.getSize(this.size).multiplyScalar(ratio).floor();
     if (this.target.width !== this.size.x || this.target.height !== this.size.y)
       this.target.setSize(this.size.x, this.size.y);
   }
