@@ -60,7 +60,7 @@ describe('writeFileRange', () => {
     await open(randomBytes(8 * RANGE_CHUNK_BYTES));
     const server = await serveRange(fd, 0, 8 * RANGE_CHUNK_BYTES - 1);
     await new Promise<void>((resolve) => {
-      const req = http.get(server.url, { highWaterMark: 1024 }, (res) => {
+      const req = http.get(server.url, (res) => {
         res.once('data', () => {
           res.pause(); // the socket fills, the server waits for it to drain
           setTimeout(() => {
