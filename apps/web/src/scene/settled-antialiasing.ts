@@ -75,6 +75,7 @@ export class SettledFrameAntialiasing {
   private readonly copy: THREE.Mesh<THREE.BufferGeometry, THREE.ShaderMaterial>;
   private readonly copyCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
   private readonly size = new THREE.Vector2();
+  private readonly viewport = new THREE.Vector4();
   private coarseAsked = false;
   /** The canvas's own pixel ratio (R3F's), and the one last set here (it times a frame scale). */
   private pixelRatio = { own: 1, set: 0 };
@@ -178,7 +179,13 @@ export class SettledFrameAntialiasing {
     const current = renderer.getPixelRatio();
     if (current !== this.pixelRatio.set) this.pixelRatio.own = current;
     const wanted = this.pixelRatio.own * scale;
-    if (current !== wanted) renderer.setPixelRatio(wanted);
+    if (current !== wanted) {
+      // Resizing resets the viewport to the whole canvas: one set smaller (the viewer's warm-up
+      // draws into a corner) stays as it was, in CSS pixels.
+      renderer.getViewport(this.viewport);
+      renderer.setPixelRatio(wanted);
+      renderer.setViewport(this.viewport);
+    }
     this.pixelRatio.set = wanted;
   }
 
