@@ -58,15 +58,12 @@ async function compile(renderer: THREE.WebGLRenderer, camera: THREE.Camera): Pro
     new THREE.Mesh(gridGeometry(grids.surface), materials.surface),
     new THREE.Mesh(gridGeometry(grids.background), materials.background),
   );
-  // Where every frame is drawn into a target (software rendering: settled-antialiasing.ts), the
-  // programs for the target; else for the canvas.
-  const targets = settledFramesOf(renderer);
   try {
     await Promise.all([
-      targets
-        ? targets.compileAsync(renderer, surface, camera)
-        : renderer.compileAsync(surface, camera),
+      renderer.compileAsync(surface, camera),
       prepass.compileAsync(renderer),
+      // Where settled frames are drawn multisampled into a target: the same, for the target.
+      settledFramesOf(renderer)?.compileAsync(renderer, surface, camera),
     ]);
   } finally {
     releaseDepthMaterial(renderer, materials.surface);

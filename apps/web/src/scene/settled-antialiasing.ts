@@ -154,6 +154,11 @@ export class SettledFrameAntialiasing {
   ): number {
     const coarse = this.coarseAsked && !multisampled;
     this.coarseAsked = false;
+    // A headset draws into its own buffers, whole: the canvas is not resized while it does.
+    if (renderer.xr.isPresenting) {
+      renderer.render(scene, camera);
+      return 1;
+    }
     const scale = multisampled ? 1 : coarse ? COARSE_FRAME_SCALE : MOVING_FRAME_SCALE;
     this.scaleCanvas(renderer, scale);
     if (!multisampled) {

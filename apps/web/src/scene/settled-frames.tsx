@@ -13,11 +13,11 @@ export const REFINE_AFTER_MS = 300;
  * Draws the viewer's frames where its renderer draws only settled frames whole (software
  * rendering, see `SettledFrameAntialiasing`). A frame is settled when it is drawn on demand and
  * nothing drawn in it asked for another (R3F counts such a request as a second pending frame).
- * Every frame is drawn at reduced resolution (a new shape's first ones coarser still); once the view has stayed settled `REFINE_AFTER_MS`
- * with something on it, it is drawn once more, at full resolution and multisampled. The canvas
- * says whether what it shows is (`data-antialiased`) and at what scale it was drawn
- * (`data-frame-scale`); where the canvas itself is multisampled it always is, at 1, and R3F draws
- * as usual.
+ * Every frame is drawn at reduced resolution (a new shape's first ones coarser still); once the
+ * view has stayed settled `REFINE_AFTER_MS` with something on it, it is drawn once more, at full
+ * resolution and multisampled. The canvas says whether what it shows is (`data-antialiased`)
+ * and at what scale it was drawn (`data-frame-scale`); where the canvas itself is multisampled it
+ * always is, at 1, and R3F draws as usual.
  */
 export function SettledFrames() {
   const gl = useThree((s) => s.gl);
