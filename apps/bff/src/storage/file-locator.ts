@@ -21,21 +21,18 @@ const MAX_REMEMBERED = 10_000;
 /** Folders of DATA_DIR nothing is ever served from, whatever a row or a link says. */
 const SECRET_FOLDERS = ['db', 'tls'];
 
-/** A picture to make previews and depth from: the original, or a still standing in for it. */
-export interface PictureSource {
-  file: string;
-  stats: Stats;
-  row: MediaSourceRow;
-  /** true: a JPEG still from the item's server (the original is elsewhere). */
-  still: boolean;
-}
-
 export interface LocatedFile<R> {
   /** Real path, checked to lie where such files live (see resolveInside). */
   file: string;
   /** The file's stat, made by this request's check (sendFile's headers use it). */
   stats: Stats;
   row: R;
+}
+
+/** A picture to make previews and depth from: the original, or a still standing in for it. */
+export interface PictureSource extends LocatedFile<MediaSourceRow> {
+  /** true: a JPEG still from the item's server (the original is elsewhere). */
+  still: boolean;
 }
 
 /** What a path was found to name once its real path was checked (see resolveInside). */

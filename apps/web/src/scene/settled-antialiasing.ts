@@ -177,14 +177,11 @@ export class SettledFrameAntialiasing {
   }
 
   /**
-   * The canvas's drawing buffer at `scale` of its own resolution (its CSS size stays). R3F sets
-   * the pixel ratio on a resize: a ratio found other than the one set here is the canvas's own.
+   * The canvas's drawing buffer at `scale` of its own resolution (its CSS size stays).
    */
   private scaleCanvas(renderer: THREE.WebGLRenderer, scale: number): void {
-    const current = renderer.getPixelRatio();
-    if (current !== this.pixelRatio.set) this.pixelRatio.own = current;
-    const wanted = this.pixelRatio.own * scale;
-    if (current !== wanted) {
+    const wanted = this.ownPixelRatio(renderer) * scale;
+    if (renderer.getPixelRatio() !== wanted) {
       // Resizing resets the viewport to the whole canvas: one set smaller (the viewer's warm-up
       // draws into a corner) stays as it was, in CSS pixels.
       renderer.getViewport(this.viewport);
@@ -194,13 +191,19 @@ export class SettledFrameAntialiasing {
     this.pixelRatio.set = wanted;
   }
 
+  /**
+   * The canvas's own pixel ratio, whatever scale it is drawn at now. R3F sets the pixel ratio on a
+   * resize: a ratio found other than the one set here is the canvas's own.
+   */
+  private ownPixelRatio(renderer: THREE.WebGLRenderer): number {
+    const current = renderer.getPixelRatio();
+    if (current !== this.pixelRatio.set) this.pixelRatio.own = current;
+    return this.pixelRatio.own;
+  }
+
   /** The target at the canvas's full resolution, whatever the canvas is drawn at now. */
   private fitTarget(renderer: THREE.WebGLRenderer): void {
-    const ratio =
-      renderer.getPixelRatio() === this.pixelRatio.set
-        ? this.pixelRatio.own
-        : renderer.getPixelRatio();
-    renderer.getSize(this.size).multiplyScalar(ratio).floor();
+    renderer.getSize(this.size).multiplyScalar(this.ownPixelRatio(renderer)).floor();
     if (this.target.width !== this.size.x || this.target.height !== this.size.y)
       this.target.setSize(this.size.x, this.size.y);
   }
