@@ -24,28 +24,55 @@ export interface RunningServer {
  * middleware has had its say on the headers: positioned reads from a descriptor kept open for the
  * next request (OpenFiles), each chunk written as it arrives (writeFileRange; a range up to 2 MiB
  * is one read and one write). About twice the throughput of the response's web stream.
+ * A body made from a file's remembered stat (FileBody.stillSame) is read while its path is checked
+ * and sent, head included, only if the check says it is the same file; else the request is answered
+ * again (a changed file is then checked afresh).
  */
 export function startServer(
   app: Hono<{ Bindings: HttpBindings }>,
   options: { port: number; hostname: string; logger: Logger; tls?: { cert: string; key: string } },
 ): Promise<RunningServer> {
   const openFiles = new OpenFiles();
-  const fetch = async (request: Request, env: HttpBindings | Http2Bindings) => {
+  /** `again`: this request's file changed under its first answer, which was never sent. */
+  const fetch = async (
+    request: Request,
+    env: HttpBindings | Http2Bindings,
+    again = false,
+  ): Promise<Response | typeof RESPONSE_ALREADY_SENT> => {
     const response = await app.fetch(request, env as HttpBindings);
     const body = fileBodyOf(response);
     if (!body || !env?.outgoing) return response;
     const outgoing = env.outgoing as ServerResponse | Http2ServerResponse;
+    /** The head and body were made from a file's last known stat, which no longer holds. */
+    const changed = async () => !!body.stillSame && !(await body.stillSame);
+    const answerAgain = () => {
+      if (!again && !outgoing.destroyed) return fetch(request, env, true);
+      // Changed again between two looks: the client asks again.
+      outgoing.destroy(new Error('the file kept changing while it was being sent'));
+      return RESPONSE_ALREADY_SENT;
+    };
+    const lease = await openFiles.acquire(body.file, body.identity).catch(async (error: Error) => {
+      if (await changed()) return undefined;
+      outgoing.destroy(error);
+      options.logger.warn('file open failed', { error: error.message });
+      return null;
+    });
+    if (lease === undefined) return answerAgain();
+    if (!lease) return RESPONSE_ALREADY_SENT;
     const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) headers['set-cookie'] = cookies;
-    outgoing.writeHead(response.status, headers);
-    const lease = await openFiles.acquire(body.file, body.identity).catch((error: Error) => {
-      outgoing.destroy(error);
-      options.logger.warn('file open failed', { error: error.message });
-      return undefined;
+    const written = writeFileRange(outgoing, lease.fd, body.start, body.end, {
+      head: () => outgoing.writeHead(response.status, headers),
+      ...(body.stillSame ? { ready: body.stillSame } : {}),
     });
-    if (!lease) return RESPONSE_ALREADY_SENT;
-    writeFileRange(outgoing, lease.fd, body.start, body.end)
+    // A head made from a last known stat: wait (the first read runs meanwhile) for the path's check.
+    if (await changed()) {
+      await written.catch(() => undefined);
+      lease.release();
+      return answerAgain();
+    }
+    written
       .catch((error: Error) => options.logger.warn('file read failed', { error: error.message }))
       .finally(() => lease.release());
     return RESPONSE_ALREADY_SENT;

@@ -185,6 +185,30 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
       await writeFile(`${file}.new`, big(13));
       await rename(`${file}.new`, file);
       await expectServed(big(13));
+      // Each answer below is the first after a change: a repeated path is checked while its file
+      // is read, and what was read or decided from the last look must not reach the client.
+      const replace = async (content: Buffer) => {
+        await writeFile(`${file}.new`, content);
+        await rename(`${file}.new`, file);
+      };
+      const smaller = big(5).subarray(0, 2 * 1024 * 1024);
+      await replace(smaller);
+      const head = await s.get(at, { method: 'HEAD' });
+      expect(head.headers.get('content-length')).toBe(String(smaller.length));
+      await replace(big(3));
+      await s.get(at); // remembered as 3 MiB again
+      await replace(smaller);
+      const tail = await s.get(at, { headers: { Range: `bytes=${2.5 * 1024 * 1024}-` } });
+      expect(tail.status).toBe(416);
+      expect(tail.headers.get('content-range')).toBe(`bytes */${smaller.length}`);
+      // Changed in place (same file, new bytes and length), then ranges of the first answer.
+      await s.get(at);
+      await writeFile(file, big(11));
+      const range = await s.get(at, { headers: { Range: 'bytes=2097000-2097151' } });
+      expect(
+        Buffer.from(await range.arrayBuffer()).equals(big(11).subarray(2097000, 2097152)),
+      ).toBe(true);
+      await expectServed(big(11));
     });
 
     it('serves an imported original only from its own folder: one swapped for a link into DATA_DIR is refused', async () => {

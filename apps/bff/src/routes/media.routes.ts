@@ -15,7 +15,8 @@ import { deleteMedia, getLibraryPage, getMediaDetail } from '../services/library
 import { previewOf } from '../services/preview.service';
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
-import { sendFile } from '../storage/send-file';
+import type { LocatedFile, LocateOptions } from '../storage/file-locator';
+import { FileChangedError, sendFile } from '../storage/send-file';
 import { routePath } from './route-path';
 import { parseInput } from './validate';
 
@@ -61,13 +62,18 @@ export function mediaRoutes(deps: AppDeps) {
     })
     .on(['GET', 'HEAD'], routePath(API.original, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
-      const { file, stats, row } = await files.original(id);
-      return sendFile(c.req.raw, file, {
-        stats,
-        contentType: row.mime_type,
-        etag: row.checksum,
-        cacheControl: ORIGINAL_CACHE,
-      }).catch(forgetOnMissing(id));
+      return locatedAnswer(
+        c.env,
+        (locate) => files.original(id, locate),
+        (found) =>
+          sendFile(c.req.raw, found.file, {
+            stats: found.stats,
+            stillSame: found.stillSame,
+            contentType: found.row.mime_type,
+            etag: found.row.checksum,
+            cacheControl: ORIGINAL_CACHE,
+          }),
+      ).catch(forgetOnMissing(id));
     })
     .on(['GET', 'HEAD'], routePath(API.preview, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
@@ -82,16 +88,25 @@ export function mediaRoutes(deps: AppDeps) {
     .on(['GET', 'HEAD'], routePath(API.depth, MEDIA_MOUNT), async (c) => {
       const mediaId = idOf(c.req.param('id'));
       const { size } = parseInput(depthQuerySchema, c.req.query());
-      const { file, stats, row } = await files.depthMap(mediaId);
       if (size === undefined) {
-        if (c.req.method === 'GET') deps.depthAccess.record(row.id);
-        return sendFile(c.req.raw, file, {
-          stats,
-          contentType: row.mime_type,
-          etag: row.checksum,
-          cacheControl: DEPTH_CACHE,
-        });
+        let recorded = false;
+        return locatedAnswer(
+          c.env,
+          (locate) => files.depthMap(mediaId, locate),
+          (found) => {
+            if (c.req.method === 'GET' && !recorded) deps.depthAccess.record(found.row.id);
+            recorded = true;
+            return sendFile(c.req.raw, found.file, {
+              stats: found.stats,
+              stillSame: found.stillSame,
+              contentType: found.row.mime_type,
+              etag: found.row.checksum,
+              cacheControl: DEPTH_CACHE,
+            });
+          },
+        );
       }
+      const { file, row } = await files.depthMap(mediaId);
       if (row.mime_type !== 'image/png')
         throw new UnprocessableError(
           "only a photo's depth map has a coarse version (a video's depth is a video)",
@@ -119,6 +134,24 @@ export function mediaRoutes(deps: AppDeps) {
       if (created) logger.info('reprocess queued', { mediaId: id, queueId: job.id, priority });
       return c.json(job, created ? 202 : 200);
     });
+}
+
+/**
+ * A located file's answer. On Node (node-server.ts) the path's check overlaps the file's read
+ * (FileLocator's overlapCheck); a file found changed meanwhile is located and answered again.
+ */
+async function locatedAnswer<F extends LocatedFile<unknown>>(
+  env: HttpBindings | undefined,
+  locate: (options: LocateOptions) => Promise<F>,
+  answer: (found: F) => Promise<Response>,
+): Promise<Response> {
+  const overlapCheck = Boolean(env?.outgoing);
+  try {
+    return await answer(await locate({ overlapCheck }));
+  } catch (error) {
+    if (!(error instanceof FileChangedError)) throw error;
+    return answer(await locate({}));
+  }
 }
 
 function emptyBody(): ReadableStream {

@@ -24,9 +24,24 @@ const SECRET_FOLDERS = ['db', 'tls'];
 export interface LocatedFile<R> {
   /** Real path, checked to lie where such files live (see resolveInside). */
   file: string;
-  /** The file's stat, made by this request's check (sendFile's headers use it). */
+  /** The file's stat (sendFile's headers use it): this request's, or see `stillSame`. */
   stats: Stats;
   row: R;
+  /**
+   * Only when asked for ({ overlapCheck: true }) and the path was checked before: `stats` are the
+   * file's as last checked, and the path is being looked at again meanwhile. true once it still
+   * names that very file, unchanged (device, inode, size, modification time). Nothing of the file
+   * may reach the client before it is true; false: locate it again without overlapCheck.
+   */
+  stillSame?: Promise<boolean>;
+}
+
+export interface LocateOptions {
+  /**
+   * Let the caller read the file while the path's check runs (see LocatedFile.stillSame): a
+   * range request then waits for one trip through the thread pool instead of two.
+   */
+  overlapCheck?: boolean;
 }
 
 /** A picture to make previews and depth from: the original, or a still standing in for it. */
@@ -38,9 +53,16 @@ export interface PictureSource extends LocatedFile<MediaSourceRow> {
 /** What a path was found to name once its real path was checked (see resolveInside). */
 interface CheckedPath {
   real: string;
-  dev: number;
-  ino: number;
+  /** The file's stat when last checked: device and inode say which file, size and mtime its state. */
+  stats: Stats;
 }
+
+/** The same file (device, inode), unchanged (size, modification time) since `before`. */
+const sameFile = (now: Stats, before: Stats) =>
+  now.dev === before.dev &&
+  now.ino === before.ino &&
+  now.size === before.size &&
+  now.mtimeMs === before.mtimeMs;
 
 /**
  * Finds the file behind an id. An original is served only from its own place: an upload from the
@@ -65,19 +87,21 @@ export class FileLocator {
     private readonly remote?: RemoteFiles,
   ) {}
 
-  async original(id: string): Promise<LocatedFile<MediaSourceRow>> {
+  async original(id: string, options: LocateOptions = {}): Promise<LocatedFile<MediaSourceRow>> {
     const row = await this.row(id);
     const remote = await this.remote?.original(row);
     if (remote)
       return {
-        ...(await this.check({ ...row, file_path: remote }, 'original', [
-          this.remote?.cacheDir as string,
-          ...this.mountOf(row),
-        ])),
+        ...(await this.check(
+          { ...row, file_path: remote },
+          'original',
+          [this.remote?.cacheDir as string, ...this.mountOf(row)],
+          options,
+        )),
         row,
       };
     const root = await this.ownRoot(row);
-    return { ...(await this.check(row, 'original', root ? [root] : [])), row };
+    return { ...(await this.check(row, 'original', root ? [root] : [], options)), row };
   }
 
   /**
@@ -124,10 +148,10 @@ export class FileLocator {
   }
 
   /** Depth maps change with reprocessing: always looked up. */
-  async depthMap(mediaId: string): Promise<LocatedFile<MediaFileRow>> {
+  async depthMap(mediaId: string, options: LocateOptions = {}): Promise<LocatedFile<MediaFileRow>> {
     const row = await findDepthMapFile(this.db, mediaId);
     if (!row) throw new NotFoundError('no depth map for this media item');
-    return { ...(await this.check(row, 'depth map', [this.dataDir])), row };
+    return { ...(await this.check(row, 'depth map', [this.dataDir], options)), row };
   }
 
   /** Drops what is remembered of an id (deleted, or its file vanished). */
@@ -156,8 +180,9 @@ export class FileLocator {
     row: MediaFileRow,
     what: string,
     roots: string[],
-  ): Promise<{ file: string; stats: Stats }> {
-    const found = await this.resolveInside(row.file_path, roots);
+    options: LocateOptions = {},
+  ): Promise<{ file: string; stats: Stats; stillSame?: Promise<boolean> }> {
+    const found = await this.resolveInside(row.file_path, roots, options);
     if (!found) {
       this.logger.error(`${what} file missing or outside where it may be`, {
         id: row.id,
@@ -174,20 +199,28 @@ export class FileLocator {
    * links) and, while that reaches the very file checked (device and inode), serves it without
    * resolving again. A path swapped for a link elsewhere reaches another file and is resolved and
    * checked anew. Each async file-system call costs a trip through libuv's thread pool (~0.1–0.2
-   * ms on 2 cores), so a repeated request (a video's ranges) makes one instead of two.
+   * ms on 2 cores), so a repeated request (a video's ranges) makes one instead of two — and with
+   * overlapCheck, that one runs while the caller reads the file (see LocatedFile.stillSame).
    */
   private async resolveInside(
     file: string,
     roots: string[],
-  ): Promise<{ file: string; stats: Stats } | null> {
+    options: LocateOptions,
+  ): Promise<{ file: string; stats: Stats; stillSame?: Promise<boolean> } | null> {
     if (!path.isAbsolute(file) || roots.length === 0) return null;
     const key = `${roots.join('\0')}\0${file}`;
     const known = this.checked.get(key);
     if (known) {
-      const stats = await stat(file).catch(() => null);
-      if (stats && stats.dev === known.dev && stats.ino === known.ino)
-        return { file: known.real, stats };
-      this.checked.delete(key);
+      const stillSame = stat(file).then(
+        (now) => sameFile(now, known.stats),
+        () => false,
+      );
+      // Changed or gone: the next request resolves and checks the path anew.
+      stillSame.then((same) => {
+        if (!same && this.checked.get(key) === known) this.checked.delete(key);
+      });
+      if (options.overlapCheck) return { file: known.real, stats: known.stats, stillSame };
+      if (await stillSame) return { file: known.real, stats: known.stats };
     }
     const real = await realpath(file).catch(() => null);
     if (!real) return null;
@@ -201,7 +234,7 @@ export class FileLocator {
       const oldest = this.checked.keys().next().value;
       if (oldest !== undefined) this.checked.delete(oldest);
     }
-    this.checked.set(key, { real, dev: stats.dev, ino: stats.ino });
+    this.checked.set(key, { real, stats });
     return { file: real, stats };
   }
 

@@ -10,6 +10,20 @@ export interface SendFileOptions {
   cacheControl?: string;
   /** The file's stat when the caller has just made it (FileLocator's check): not made again. */
   stats?: Stats;
+  /**
+   * `stats` are the file's as last checked and its path is being checked again (FileLocator's
+   * overlapCheck): nothing is sent before this is true. A response without a body waits for it
+   * here; a body is read meanwhile and held until it (see FileBody). false: FileChangedError.
+   */
+  stillSame?: Promise<boolean>;
+}
+
+/** The file changed (or its path names another) since the stats a response was made from. */
+export class FileChangedError extends Error {
+  override name = 'FileChangedError';
+  constructor() {
+    super('the file changed since it was last looked at');
+  }
 }
 
 /** The byte range of a file a response body streams (read by the Node server's fast path). */
@@ -19,6 +33,8 @@ export interface FileBody {
   end: number;
   /** The file the path named when its headers were made (an open descriptor must be that one). */
   identity: FileIdentity;
+  /** See SendFileOptions.stillSame: the body may be read, not sent, before this is true. */
+  stillSame?: Promise<boolean>;
 }
 
 const FILE_BODY = Symbol('fileBody');
@@ -45,6 +61,11 @@ export async function sendFile(
   options: SendFileOptions,
 ): Promise<Response> {
   const info = options.stats ?? (await stat(file));
+  /** A response with no body of the file: sent only once the stats it was made from hold. */
+  const headersOnly = async (init: ResponseInit) => {
+    if (options.stillSame && !(await options.stillSame)) throw new FileChangedError();
+    return new Response(null, init);
+  };
   const etag = `"${options.etag ?? `${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}`}"`;
   const headers = new Headers({
     'Content-Type': options.contentType,
@@ -54,7 +75,7 @@ export async function sendFile(
     'Cache-Control': options.cacheControl ?? 'private, no-cache',
   });
   if (matchesEtag(request.headers.get('if-none-match'), etag)) {
-    return new Response(null, { status: 304, headers });
+    return headersOnly({ status: 304, headers });
   }
 
   let start = 0;
@@ -67,7 +88,7 @@ export async function sendFile(
     const parsed = parseRange(range, info.size);
     if (parsed === 'unsatisfiable') {
       headers.set('Content-Range', `bytes */${info.size}`);
-      return new Response(null, { status: 416, headers });
+      return headersOnly({ status: 416, headers });
     }
     if (parsed) {
       [start, end] = parsed;
@@ -77,9 +98,15 @@ export async function sendFile(
   }
   const length = info.size === 0 ? 0 : end - start + 1;
   headers.set('Content-Length', String(length));
-  if (request.method === 'HEAD' || length === 0) return new Response(null, { status, headers });
+  if (request.method === 'HEAD' || length === 0) return headersOnly({ status, headers });
 
-  const body: FileBody = { file, start, end, identity: { dev: info.dev, ino: info.ino } };
+  const body: FileBody = {
+    file,
+    start,
+    end,
+    identity: { dev: info.dev, ino: info.ino },
+    ...(options.stillSame ? { stillSame: options.stillSame } : {}),
+  };
   const response = new Response(lazyFileStream(body), { status, headers });
   Object.defineProperty(response, FILE_BODY, { value: body });
   return response;
@@ -94,11 +121,14 @@ function matchesEtag(header: string | null, etag: string): boolean {
 }
 
 /** A web stream of the range that opens the file on first read (never, on the fast path). */
-function lazyFileStream({ file, start, end }: FileBody): ReadableStream<Uint8Array> {
+function lazyFileStream({ file, start, end, stillSame }: FileBody): ReadableStream<Uint8Array> {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        // Callers that ask for an overlapped check serve on Node (node-server.ts), which retries a
+        // changed file; here a changed file can only cut the body short.
+        if (!reader && stillSame && !(await stillSame)) throw new FileChangedError();
         reader ??= (
           Readable.toWeb(
             createReadStream(file, { start, end, highWaterMark: FILE_CHUNK_BYTES }),

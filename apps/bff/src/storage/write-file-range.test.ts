@@ -8,14 +8,23 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RANGE_CHUNK_BYTES, writeFileRange } from './write-file-range';
 
-/** A server answering every request with bytes [start, end] of fd; `written` settles per request. */
-async function serveRange(fd: number, start: number, end: number) {
+/**
+ * A server answering every request with bytes [start, end] of fd; `outcomes` settle per request.
+ * With `ready`, the head is written by writeFileRange once ready says so; when it says no, the
+ * server answers 409 itself.
+ */
+async function serveRange(fd: number, start: number, end: number, ready?: () => Promise<boolean>) {
   const outcomes: Array<Promise<string>> = [];
   const server = http.createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Length': end - start + 1 });
+    const head = () => res.writeHead(200, { 'Content-Length': end - start + 1 });
+    if (!ready) head();
     outcomes.push(
-      writeFileRange(res, fd, start, end).then(
-        () => 'written',
+      writeFileRange(res, fd, start, end, ready ? { head, ready: ready() } : {}).then(
+        (sent) => {
+          if (sent) return 'written';
+          res.writeHead(409, { 'Content-Length': 0 }).end();
+          return 'not sent';
+        },
         (error: Error) => `failed: ${error.message}`,
       ),
     );
@@ -87,6 +96,39 @@ describe('writeFileRange', () => {
       );
     expect(received).not.toMatch(/^complete/);
     expect(await server.outcomes[0]).toMatch(/^failed: read 5 of \d+ bytes: the file shrank/);
+    await server.close();
+  });
+
+  it('reads the first chunk while a check runs, and writes nothing, head included, until it passes', async () => {
+    const bytes = randomBytes(RANGE_CHUNK_BYTES + 100);
+    await open(bytes);
+    let pass: (same: boolean) => void = () => undefined;
+    const server = await serveRange(fd, 10, bytes.length - 1, () => new Promise((r) => (pass = r)));
+    let headers = false;
+    const response = fetch(server.url).then((res) => {
+      headers = true;
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    expect(headers).toBe(false); // the read is done by now; the check is not
+    pass(true);
+    const res = await response;
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(10))).toBe(true);
+    expect(await server.outcomes[0]).toBe('written');
+    await server.close();
+  });
+
+  it('writes nothing when the check fails, even when the read failed too: the caller answers', async () => {
+    await open(randomBytes(2 * RANGE_CHUNK_BYTES));
+    const server = await serveRange(fd, 0, 2 * RANGE_CHUNK_BYTES - 1, async () => false);
+    const res = await fetch(server.url);
+    expect(res.status).toBe(409);
+    expect(await server.outcomes[0]).toBe('not sent');
+    ftruncateSync(fd, 5); // the file changed under the head it would have had: the read fails
+    const again = await fetch(server.url);
+    expect(again.status).toBe(409);
+    expect(await server.outcomes[1]).toBe('not sent');
     await server.close();
   });
 });

@@ -16,46 +16,85 @@ export interface ResponseSink {
  */
 export const RANGE_CHUNK_BYTES = 2 * 1024 * 1024;
 
+export interface WriteFileRangeOptions {
+  /** Writes the response's head: called once, just before the first bytes. */
+  head?: () => void;
+  /**
+   * The file is read meanwhile, but nothing is written (head included) before this is true; false:
+   * nothing is written at all (the caller answers otherwise).
+   */
+  ready?: Promise<boolean>;
+}
+
 /**
  * Writes bytes [start, end] of an open descriptor to a response and ends it: positioned reads
  * (the descriptor may be shared), each chunk written as it arrives, the next read once the socket
- * has taken the last. Resolves once the descriptor is no longer read: the body is written, or the
- * client went away (a seeking video, a closed photo: normal). Rejects when the file can no longer
- * give the bytes its headers promised (the response is destroyed: the client must not wait).
+ * has taken the last. Resolves true once the descriptor is no longer read: the body is written, or
+ * the client went away (a seeking video, a closed photo: normal); false when `ready` said no and
+ * nothing was written. Rejects when the file can no longer give the bytes its headers promised (the
+ * response is destroyed: the client must not wait).
  */
 export function writeFileRange(
   out: ResponseSink,
   fd: number,
   start: number,
   end: number,
-): Promise<void> {
+  options: WriteFileRangeOptions = {},
+): Promise<boolean> {
   return new Promise((resolve, reject) => {
     let position = start;
     let gone = false;
+    let headWritten = false;
     const onClose = () => {
       gone = true;
-      resolve();
+      resolve(true);
     };
     out.once('close', onClose);
+    const fail = (error: Error) => {
+      out.off('close', onClose);
+      out.destroy(error);
+      reject(error);
+    };
+    const deliver = (chunk: Buffer, length: number) => {
+      if (!headWritten) {
+        headWritten = true;
+        options.head?.();
+      }
+      position += length;
+      if (position > end) {
+        out.off('close', onClose);
+        out.end(chunk);
+        resolve(true);
+      } else if (out.write(chunk)) next();
+      else out.once('drain', next);
+    };
     const next = () => {
       if (gone) return;
       const length = Math.min(RANGE_CHUNK_BYTES, end + 1 - position);
       const chunk = Buffer.allocUnsafe(length);
       read(fd, chunk, 0, length, position, (error, bytesRead) => {
         if (gone) return;
-        if (error || bytesRead < length) {
-          out.off('close', onClose);
-          out.destroy(error ?? undefined);
-          reject(error ?? new Error(`read ${bytesRead} of ${length} bytes: the file shrank`));
+        const outcome = () => {
+          if (error || bytesRead < length)
+            fail(error ?? new Error(`read ${bytesRead} of ${length} bytes: the file shrank`));
+          else deliver(chunk, length);
+        };
+        if (headWritten || !options.ready) {
+          outcome();
           return;
         }
-        position += length;
-        if (position > end) {
-          out.off('close', onClose);
-          out.end(chunk);
-          resolve();
-        } else if (out.write(chunk)) next();
-        else out.once('drain', next);
+        // The first chunk (read, or failed: perhaps the file changed) waits for the check.
+        options.ready.then(
+          (ready) => {
+            if (gone) return;
+            if (ready) outcome();
+            else {
+              out.off('close', onClose);
+              resolve(false);
+            }
+          },
+          (checkError: Error) => fail(checkError),
+        );
       });
     };
     next();
