@@ -160,7 +160,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   // 08: connection exception; 57P01–57P03: admin shutdown, crash shutdown, cannot connect now.
   if (/^08|^57P0[1-3]$/.test(code)) return true;
   const message = typeof e?.message === 'string' ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  // The embedded engine's thread stopped: it is being opened again (embedded-database.ts).
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|^The embedded database stopped/i.test(
     message,
   );
 }
