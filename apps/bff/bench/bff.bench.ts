@@ -300,6 +300,28 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
       return { mode, url: `http://127.0.0.1:${port}/`, child };
     }),
   );
+  // The framework and file path alone (framework-file-server.ts): what the BFF adds is above it.
+  const frameworkPort = await freePort();
+  const framework = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'framework-file-server.ts'),
+      path.join(root, 'big.mp4'),
+      String(frameworkPort),
+    ],
+    { stdio: 'ignore', cwd: path.resolve(import.meta.dirname, '..') },
+  );
+  const frameworkUrl = `http://127.0.0.1:${frameworkPort}/`;
+  for (let i = 0; i < 100; i++) {
+    const up = await httpGet(frameworkUrl).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await new Promise((r) => setTimeout(r, 500));
 
   // Loopback throughput on a shared 2-core machine swings 2× within seconds, so the figures come
@@ -334,6 +356,7 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
       { name: 'bff', url: ours },
       ...(theirs ? [{ name: 'nginx', url: theirs }] : []),
       ...bare.map((b) => ({ name: b.mode, url: b.url })),
+      ...(kind === 'range' ? [{ name: 'framework', url: frameworkUrl }] : []),
     ];
     const rates = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     for (let r = 0; r < rounds; r++) {
@@ -363,12 +386,13 @@ async function benchStreaming(db: Database, base: string, work: string): Promise
     );
     if (kind === 'range') {
       console.log(
-        `  what the ranges' gap is made of (bare node:http, × nginx): body from memory, Node's socket path alone (the ceiling without sendfile) ${x(ratio('memory', 'nginx'))} | + one positioned read from an open descriptor ${x(ratio('read', 'nginx'))} | the BFF (+ routing, the path's stat per request) ${x(ratio('bff', 'nginx'))}, ${x(ratio('bff', 'read'))} of the read server`,
+        `  what the ranges' gap is made of (bare node:http, × nginx): body from memory, Node's socket path alone (the ceiling without sendfile) ${x(ratio('memory', 'nginx'))} | + one positioned read from an open descriptor ${x(ratio('read', 'nginx'))} | + the framework (Hono on @hono/node-server, sendFile, no checks) ${x(ratio('framework', 'nginx'))}, ${x(ratio('framework', 'read'))} of the read server | the BFF (+ middleware, the item's lookup, the path's check overlapping the read) ${x(ratio('bff', 'nginx'))}, ${x(ratio('bff', 'read'))} of the read server, ${x(ratio('bff', 'framework'))} of the framework alone`,
       );
     }
   }
   nginx?.stop();
   for (const b of plainServers) b.child.kill();
+  framework.kill();
 }
 
 async function benchPreviews(db: Database, base: string, work: string): Promise<void> {
