@@ -60,9 +60,12 @@ export async function importFolder(
   const rootStat = await stat(root).catch(() => undefined);
   if (!rootStat?.isDirectory()) throw new ImportError(`${root} is not a folder`);
 
-  const source = await ensureMediaSource(db, 'folder', root);
-  const known = await listImportedPaths(db, root);
-  const files = await listFiles(root);
+  // The folder is walked while the database looks up what it already has of it.
+  const [source, known, files] = await Promise.all([
+    ensureMediaSource(db, 'folder', root),
+    listImportedPaths(db, root),
+    listFiles(root),
+  ]);
   const fresh = files.filter((f) => !known.has(f));
   const summary: ImportSummary = {
     root,
