@@ -8,7 +8,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Hono } from 'hono';
 import type { Logger } from './logger';
 import { OpenFiles } from './storage/open-files';
-import { fileBodyOf } from './storage/send-file';
+import { serverWritesFileBodies, takeFileBody } from './storage/send-file';
 import { writeFileRange } from './storage/write-file-range';
 
 export interface RunningServer {
@@ -39,9 +39,10 @@ export function startServer(
     env: HttpBindings | Http2Bindings,
     again = false,
   ): Promise<Response | typeof RESPONSE_ALREADY_SENT> => {
+    if (env?.outgoing) serverWritesFileBodies(request);
     const response = await app.fetch(request, env as HttpBindings);
-    const body = fileBodyOf(response);
-    if (!body || !env?.outgoing) return response;
+    const body = env?.outgoing ? takeFileBody(request, response) : undefined;
+    if (!body) return response;
     const outgoing = env.outgoing as ServerResponse | Http2ServerResponse;
     /** The head and body were made from a file's last known stat, which no longer holds. */
     const changed = async () => !!body.stillSame && !(await body.stillSame);
