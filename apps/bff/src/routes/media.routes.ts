@@ -16,7 +16,7 @@ import { previewOf } from '../services/preview.service';
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
 import type { LocatedFile, LocateOptions } from '../storage/file-locator';
-import { FileChangedError, sendFile } from '../storage/send-file';
+import { FileChangedError, sendFile, serverWritesFileBodiesOf } from '../storage/send-file';
 import { routePath } from './route-path';
 import { parseInput } from './validate';
 
@@ -63,7 +63,7 @@ export function mediaRoutes(deps: AppDeps) {
     .on(['GET', 'HEAD'], routePath(API.original, MEDIA_MOUNT), async (c) => {
       const id = idOf(c.req.param('id'));
       return locatedAnswer(
-        c.env,
+        c.req.raw,
         (locate) => files.original(id, locate),
         (found) =>
           sendFile(c.req.raw, found.file, {
@@ -91,7 +91,7 @@ export function mediaRoutes(deps: AppDeps) {
       if (size === undefined) {
         let recorded = false;
         return locatedAnswer(
-          c.env,
+          c.req.raw,
           (locate) => files.depthMap(mediaId, locate),
           (found) => {
             if (c.req.method === 'GET' && !recorded) deps.depthAccess.record(found.row.id);
@@ -137,15 +137,16 @@ export function mediaRoutes(deps: AppDeps) {
 }
 
 /**
- * A located file's answer. On Node (node-server.ts) the path's check overlaps the file's read
- * (FileLocator's overlapCheck); a file found changed meanwhile is located and answered again.
+ * A located file's answer. Where the server writes file bodies itself (node-server.ts), and so
+ * holds them until the path's check passes, that check overlaps the file's read (FileLocator's
+ * overlapCheck); a file found changed meanwhile is located and answered again.
  */
 async function locatedAnswer<F extends LocatedFile<unknown>>(
-  env: HttpBindings | undefined,
+  request: Request,
   locate: (options: LocateOptions) => Promise<F>,
   answer: (found: F) => Promise<Response>,
 ): Promise<Response> {
-  const overlapCheck = Boolean(env?.outgoing);
+  const overlapCheck = serverWritesFileBodiesOf(request);
   try {
     return await answer(await locate({ overlapCheck }));
   } catch (error) {
