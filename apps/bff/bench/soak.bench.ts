@@ -24,12 +24,12 @@ export async function benchSoak(): Promise<void> {
     const steady = result.windows.filter((w) => w.endsAtSeconds > 120);
     const basis = steady.length >= 2 ? steady : result.windows;
     const fds = basis.map((w) => w.openFds);
-    const rssPerMinute = slope(basis.map((w) => [w.endsAtSeconds / 60, w.rssMb]));
+    const rssPerMinute = slope(basis.map((w) => [w.endsAtSeconds / 60, w.rssFloorMb]));
     const p99s = basis.map((w) => w.listP99);
     console.log(
       `total ${result.requests} requests, ${result.errors.length} errors${result.errors.length ? ` (${result.errors.slice(0, 5).join('; ')})` : ''}; ` +
         `${result.jobsQueued} reprocess requests; from ${basis[0]?.endsAtSeconds ?? 0} s on: fds ${Math.min(...fds)}–${Math.max(...fds)}, ` +
-        `RSS slope ${rssPerMinute.toFixed(2)} MB/min (last/first ${((basis.at(-1)?.rssMb ?? 0) / (basis[0]?.rssMb ?? 1)).toFixed(2)}×), ` +
+        `RSS floor slope ${rssPerMinute.toFixed(2)} MB/min (last/first ${((basis.at(-1)?.rssFloorMb ?? 0) / (basis[0]?.rssFloorMb ?? 1)).toFixed(2)}×), ` +
         `list p99 ${Math.min(...p99s).toFixed(1)}–${Math.max(...p99s).toFixed(1)} ms`,
     );
   };

@@ -27,6 +27,11 @@ export interface SoakWindow {
   listP99: number;
   openFds: number;
   rssMb: number;
+  /**
+   * The lowest RSS sampled (once a second) in the window: the memory the server keeps after its
+   * collections. A leak raises this floor; heaps breathing between collections do not.
+   */
+  rssFloorMb: number;
   jobsCompleted: number;
 }
 
@@ -200,7 +205,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = performance.now();
   const sampler = (async () => {
     while (running) {
-      await new Promise((r) => setTimeout(r, options.windowSeconds * 1000));
+      let rssFloorMb = Number.POSITIVE_INFINITY;
+      const windowEnds = performance.now() + options.windowSeconds * 1000;
+      for (let now = performance.now(); now < windowEnds; now = performance.now()) {
+        await new Promise((r) => setTimeout(r, Math.min(1000, windowEnds - now)));
+        rssFloorMb = Math.min(rssFloorMb, processStats(pid).rssMb);
+      }
       const { fds, rssMb } = processStats(pid);
       const summary = (await (
         await fetch(`${base}/api/queue/summary`)
@@ -217,11 +227,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         listP99: percentile(listSamples, 99),
         openFds: fds,
         rssMb,
+        rssFloorMb: Math.min(rssFloorMb, rssMb),
         jobsCompleted: summary.rows.find((r) => r.status === 'completed')?.count ?? 0,
       };
       windows.push(window);
       options.log(
-        `${String(window.endsAtSeconds).padStart(5)} s  ${String(window.requests).padStart(6)} req  ${window.errors} err  list p50 ${window.listP50.toFixed(1)} ms p99 ${window.listP99.toFixed(1)} ms  fds ${window.openFds}  rss ${window.rssMb.toFixed(0)} MB  jobs done ${window.jobsCompleted}`,
+        `${String(window.endsAtSeconds).padStart(5)} s  ${String(window.requests).padStart(6)} req  ${window.errors} err  list p50 ${window.listP50.toFixed(1)} ms p99 ${window.listP99.toFixed(1)} ms  fds ${window.openFds}  rss ${window.rssMb.toFixed(0)} MB (floor ${window.rssFloorMb.toFixed(0)})  jobs done ${window.jobsCompleted}`,
       );
       windowRequests = 0;
       windowErrors = 0;

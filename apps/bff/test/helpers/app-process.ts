@@ -1,18 +1,39 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
 const BFF_DIR = path.resolve(import.meta.dirname, '../..');
 
-/** A free TCP port on this machine. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A free TCP port on this machine for a child process to listen on. Taken below the kernel's
+ * ephemeral range, so no outgoing connection (another test's client, the database pool) can be
+ * given it as its local port between this check and the child's bind, which is what made
+ * `listen(0)`'s ports collide now and then (EADDRINUSE). Each port is handed out once per process.
+ */
+export async function freePort(): Promise<number> {
+  const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  const high = Math.min(ephemeralLow ?? 32768, 32768) - 1;
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (high - 10_000));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port found between 10000 and ${high}`);
+}
+
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    // No host: the dual-stack wildcard, which conflicts with a listener on any address.
+    server.listen(port, () => server.close(() => resolve(true)));
   });
 }
 
