@@ -8,8 +8,9 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Hono } from 'hono';
 import type { Logger } from './logger';
 import { OpenFiles } from './storage/open-files';
+import { ReadBuffers } from './storage/read-buffers';
 import { serverWritesFileBodies, takeFileBody } from './storage/send-file';
-import { writeFileRange } from './storage/write-file-range';
+import { RANGE_CHUNK_BYTES, writeFileRange } from './storage/write-file-range';
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:21370 */
@@ -23,7 +24,8 @@ export interface RunningServer {
  * Serves the app on Node. File responses (sendFile) are written straight to the socket after every
  * middleware has had its say on the headers: positioned reads from a descriptor kept open for the
  * next request (OpenFiles), each chunk written as it arrives (writeFileRange; a range up to 2 MiB
- * is one read and one write). About twice the throughput of the response's web stream.
+ * is one read and one write) into buffers used again once the socket has taken them (ReadBuffers).
+ * About twice the throughput of the response's web stream.
  * A body made from a file's remembered stat (FileBody.stillSame) is read while its path is checked
  * and sent, head included, only if the check says it is the same file; else the request is answered
  * again (a changed file is then checked afresh).
@@ -33,6 +35,7 @@ export function startServer(
   options: { port: number; hostname: string; logger: Logger; tls?: { cert: string; key: string } },
 ): Promise<RunningServer> {
   const openFiles = new OpenFiles();
+  const readBuffers = new ReadBuffers(RANGE_CHUNK_BYTES);
   /** `again`: this request's file changed under its first answer, which was never sent. */
   const fetch = async (
     request: Request,
@@ -66,6 +69,8 @@ export function startServer(
     const written = writeFileRange(outgoing, lease.fd, body.start, body.end, {
       head: () => outgoing.writeHead(response.status, headers),
       ...(body.stillSame ? { ready: body.stillSame } : {}),
+      // HTTP/1 (all this server speaks, TLS included): a write's callback means the socket is done.
+      ...(outgoing instanceof http.ServerResponse ? { buffers: readBuffers } : {}),
     });
     // A head made from a last known stat: wait (the first read runs meanwhile) for the path's check.
     if (await changed()) {
@@ -98,6 +103,7 @@ export function startServer(
               server.close(() => done());
               if ('closeAllConnections' in server) server.closeAllConnections();
               openFiles.close();
+              readBuffers.clear();
             }),
         });
       },

@@ -6,7 +6,37 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RANGE_CHUNK_BYTES, writeFileRange } from './write-file-range';
+import { ReadBuffers } from './read-buffers';
+import { RANGE_CHUNK_BYTES, type ResponseSink, writeFileRange } from './write-file-range';
+
+/**
+ * A response that keeps what it is given, as a socket does until its write completes: each
+ * chunk's `written` callback runs only when the test says so (`complete`), with or without an error.
+ */
+function holdingSink() {
+  const held: Array<{ chunk: Buffer; copy: Buffer; written: (error?: Error | null) => void }> = [];
+  const sink: ResponseSink = {
+    write(chunk, written) {
+      held.push({ chunk, copy: Buffer.from(chunk), written });
+      return true;
+    },
+    end(chunk, written) {
+      held.push({ chunk, copy: Buffer.from(chunk), written });
+    },
+    destroy: () => undefined,
+    once: () => undefined,
+    off: () => undefined,
+  };
+  return {
+    sink,
+    held,
+    /** Whether every chunk still holds what it held when it was given (nothing read over it). */
+    intact: () => held.every((h) => h.chunk.equals(h.copy)),
+    complete: (error?: Error) => {
+      for (const h of held.splice(0)) h.written(error ?? null);
+    },
+  };
+}
 
 /**
  * A server answering every request with bytes [start, end] of fd; `outcomes` settle per request.
@@ -130,5 +160,70 @@ describe('writeFileRange', () => {
     expect(again.status).toBe(409);
     expect(await server.outcomes[1]).toBe('not sent');
     await server.close();
+  });
+
+  describe('with ReadBuffers', () => {
+    it('reads into a buffer again only once the socket has taken its bytes', async () => {
+      const bytes = randomBytes(3 * RANGE_CHUNK_BYTES);
+      await open(bytes);
+      const buffers = new ReadBuffers(RANGE_CHUNK_BYTES);
+      const first = holdingSink();
+      await writeFileRange(first.sink, fd, 0, 2 * RANGE_CHUNK_BYTES - 1, { buffers });
+      // Both chunks are still the socket's: another response reading now must not use them.
+      const second = holdingSink();
+      await writeFileRange(second.sink, fd, RANGE_CHUNK_BYTES, 3 * RANGE_CHUNK_BYTES - 1, {
+        buffers,
+      });
+      expect(first.intact()).toBe(true);
+      expect(
+        Buffer.concat(first.held.map((h) => h.chunk)).equals(
+          bytes.subarray(0, 2 * RANGE_CHUNK_BYTES),
+        ),
+      ).toBe(true);
+      expect(buffers.idleCount).toBe(0);
+
+      first.complete();
+      expect(buffers.idleCount).toBe(2);
+      const third = holdingSink();
+      await writeFileRange(third.sink, fd, 0, 99, { buffers });
+      expect(buffers.idleCount).toBe(1); // one taken again, as the socket let it go
+      expect(third.held[0]?.chunk.equals(bytes.subarray(0, 100))).toBe(true);
+      expect(second.intact()).toBe(true);
+    });
+
+    it('leaves a buffer whose write failed to the garbage collector', async () => {
+      await open(randomBytes(RANGE_CHUNK_BYTES));
+      const buffers = new ReadBuffers(RANGE_CHUNK_BYTES);
+      const failed = holdingSink();
+      await writeFileRange(failed.sink, fd, 0, 1000, { buffers });
+      failed.complete(new Error('socket closed'));
+      expect(buffers.idleCount).toBe(0);
+    });
+
+    it('serves many ranges at once byte for byte through a few kept buffers', async () => {
+      const bytes = randomBytes(4 * RANGE_CHUNK_BYTES);
+      await open(bytes);
+      const buffers = new ReadBuffers(RANGE_CHUNK_BYTES, { keep: 2 });
+      const server = http.createServer((req, res) => {
+        const start = Number(req.url?.slice(1));
+        const end = start + RANGE_CHUNK_BYTES + 4321;
+        res.writeHead(200, { 'Content-Length': end - start + 1 });
+        void writeFileRange(res, fd, start, end, { buffers });
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const starts = Array.from({ length: 24 }, (_, i) => (i * 333_331) % (2 * RANGE_CHUNK_BYTES));
+      const bodies = await Promise.all(
+        starts.map(async (start) =>
+          Buffer.from(await (await fetch(`${base}/${start}`)).arrayBuffer()),
+        ),
+      );
+      for (const [i, start] of starts.entries())
+        expect(bodies[i]?.equals(bytes.subarray(start, start + RANGE_CHUNK_BYTES + 4322))).toBe(
+          true,
+        );
+      expect(buffers.idleCount).toBe(2);
+      await new Promise((r) => server.close(r));
+    });
   });
 });

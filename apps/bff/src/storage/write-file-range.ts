@@ -1,9 +1,11 @@
 import { read } from 'node:fs';
+import type { ReadBuffers } from './read-buffers';
 
 /** What a file range is written to: a Node HTTP/1 or HTTP/2 response. */
 export interface ResponseSink {
-  write(chunk: Buffer): boolean;
-  end(chunk: Buffer): unknown;
+  /** `written` runs once the socket has taken the bytes (with an error if it never will). */
+  write(chunk: Buffer, written: (error?: Error | null) => void): boolean;
+  end(chunk: Buffer, written: () => void): unknown;
   destroy(error?: Error): unknown;
   once(event: 'drain' | 'close', listener: () => void): unknown;
   off(event: 'close', listener: () => void): unknown;
@@ -24,6 +26,8 @@ export interface WriteFileRangeOptions {
    * nothing is written at all (the caller answers otherwise).
    */
   ready?: Promise<boolean>;
+  /** Buffers to read into, given back as the socket takes them (else one is made per read). */
+  buffers?: ReadBuffers;
 }
 
 /**
@@ -55,6 +59,11 @@ export function writeFileRange(
       out.destroy(error);
       reject(error);
     };
+    const { buffers } = options;
+    /** The socket is done with this chunk: its buffer can take the next read. */
+    const taken = (chunk: Buffer) => (error?: Error | null) => {
+      if (!error) buffers?.giveBack(chunk);
+    };
     const deliver = (chunk: Buffer, length: number) => {
       if (!headWritten) {
         headWritten = true;
@@ -63,21 +72,23 @@ export function writeFileRange(
       position += length;
       if (position > end) {
         out.off('close', onClose);
-        out.end(chunk);
+        out.end(chunk, taken(chunk));
         resolve(true);
-      } else if (out.write(chunk)) next();
+      } else if (out.write(chunk, taken(chunk))) next();
       else out.once('drain', next);
     };
     const next = () => {
       if (gone) return;
       const length = Math.min(RANGE_CHUNK_BYTES, end + 1 - position);
-      const chunk = Buffer.allocUnsafe(length);
+      const chunk = buffers ? buffers.take(length) : Buffer.allocUnsafe(length);
+      /** The chunk's bytes go nowhere: its buffer can take another read now. */
+      const unused = () => buffers?.giveBack(chunk);
       read(fd, chunk, 0, length, position, (error, bytesRead) => {
-        if (gone) return;
+        if (gone) return unused();
         const outcome = () => {
-          if (error || bytesRead < length)
-            fail(error ?? new Error(`read ${bytesRead} of ${length} bytes: the file shrank`));
-          else deliver(chunk, length);
+          if (!error && bytesRead === length) return deliver(chunk, length);
+          unused();
+          fail(error ?? new Error(`read ${bytesRead} of ${length} bytes: the file shrank`));
         };
         if (headWritten || !options.ready) {
           outcome();
@@ -86,14 +97,18 @@ export function writeFileRange(
         // The first chunk (read, or failed: perhaps the file changed) waits for the check.
         options.ready.then(
           (ready) => {
-            if (gone) return;
+            if (gone) return unused();
             if (ready) outcome();
             else {
+              unused();
               out.off('close', onClose);
               resolve(false);
             }
           },
-          (checkError: Error) => fail(checkError),
+          (checkError: Error) => {
+            unused();
+            fail(checkError);
+          },
         );
       });
     };
