@@ -32,6 +32,8 @@ export interface SoakWindow {
    * collections. A leak raises this floor; heaps breathing between collections do not.
    */
   rssFloorMb: number;
+  /** The highest RSS sampled (once a second) in the window. */
+  rssPeakMb: number;
   jobsCompleted: number;
 }
 
@@ -206,10 +208,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const sampler = (async () => {
     while (running) {
       let rssFloorMb = Number.POSITIVE_INFINITY;
+      let rssPeakMb = 0;
       const windowEnds = performance.now() + options.windowSeconds * 1000;
       for (let now = performance.now(); now < windowEnds; now = performance.now()) {
         await new Promise((r) => setTimeout(r, Math.min(1000, windowEnds - now)));
-        rssFloorMb = Math.min(rssFloorMb, processStats(pid).rssMb);
+        const sampled = processStats(pid).rssMb;
+        rssFloorMb = Math.min(rssFloorMb, sampled);
+        rssPeakMb = Math.max(rssPeakMb, sampled);
       }
       const { fds, rssMb } = processStats(pid);
       const summary = (await (
@@ -228,11 +233,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         openFds: fds,
         rssMb,
         rssFloorMb: Math.min(rssFloorMb, rssMb),
+        rssPeakMb: Math.max(rssPeakMb, rssMb),
         jobsCompleted: summary.rows.find((r) => r.status === 'completed')?.count ?? 0,
       };
       windows.push(window);
       options.log(
-        `${String(window.endsAtSeconds).padStart(5)} s  ${String(window.requests).padStart(6)} req  ${window.errors} err  list p50 ${window.listP50.toFixed(1)} ms p99 ${window.listP99.toFixed(1)} ms  fds ${window.openFds}  rss ${window.rssMb.toFixed(0)} MB (floor ${window.rssFloorMb.toFixed(0)})  jobs done ${window.jobsCompleted}`,
+        `${String(window.endsAtSeconds).padStart(5)} s  ${String(window.requests).padStart(6)} req  ${window.errors} err  list p50 ${window.listP50.toFixed(1)} ms p99 ${window.listP99.toFixed(1)} ms  fds ${window.openFds}  rss ${window.rssMb.toFixed(0)} MB (${window.rssFloorMb.toFixed(0)}–${window.rssPeakMb.toFixed(0)})  jobs done ${window.jobsCompleted}`,
       );
       windowRequests = 0;
       windowErrors = 0;
