@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompressSync, gzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawGet } from './helpers/raw-get';
 import { startTestServer, type TestServer } from './helpers/test-server';
 
 describe('serving the built web app', () => {
@@ -27,26 +28,8 @@ describe('serving the built web app', () => {
   });
 
   /** Raw bytes and headers, without fetch's transparent decompression. */
-  const raw = async (pathname: string, acceptEncoding: string) => {
-    const http = await import('node:http');
-    return new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
-      (resolve, reject) => {
-        http
-          .get(`${s.url}${pathname}`, { headers: { 'Accept-Encoding': acceptEncoding } }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                headers: res.headers,
-                body: Buffer.concat(chunks),
-              }),
-            );
-          })
-          .on('error', reject);
-      },
-    );
-  };
+  const raw = (pathname: string, acceptEncoding: string) =>
+    rawGet(`${s.url}${pathname}`, { 'Accept-Encoding': acceptEncoding });
 
   it('serves the precompressed asset the browser accepts, with a year of caching', async () => {
     const br = await raw('/assets/app-1a2b3c.js', 'gzip, deflate, br');

@@ -1,35 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { setCookie } from 'hono/cookie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from './logger';
-import { type RunningServer, startServer } from './node-server';
-import { sendFile } from './storage/send-file';
-
-/** GET with Node's client: raw headers as sent (fetch joins or hides some). */
-function get(url: string, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
-    (resolve, reject) =>
-      http
-        .get(url, { headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-        })
-        .on('error', reject),
-  );
-}
+import { createLogger } from '../src/logger';
+import { type RunningServer, startServer } from '../src/node-server';
+import { sendFile } from '../src/storage/send-file';
+import { rawGet } from './helpers/raw-get';
 
 describe('startServer: file bodies written by the server', () => {
   let dir: string;
@@ -61,7 +41,7 @@ describe('startServer: file bodies written by the server', () => {
   });
 
   it('sends every header the middleware set, each cookie on its own line, with the range', async () => {
-    const res = await get(`${server.url}/file`, { Range: 'bytes=1000-200999' });
+    const res = await rawGet(`${server.url}/file`, { Range: 'bytes=1000-200999' });
     expect(res.status).toBe(206);
     expect(res.body.equals(bytes.subarray(1000, 201_000))).toBe(true);
     expect(res.headers['content-range']).toBe(`bytes 1000-200999/${bytes.length}`);
