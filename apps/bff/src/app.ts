@@ -22,6 +22,7 @@ import { webAppRoutes } from './routes/web-app.routes';
 import { accessControl } from './security/access';
 import { hostCheck } from './security/allowed-hosts';
 import { securityHeaders } from './security/security-headers';
+import { isFinalAnswer } from './storage/send-file';
 import { storageProblem } from './storage/storage-errors';
 
 function problem(
@@ -44,15 +45,20 @@ function problem(
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<{ Bindings: HttpBindings }>();
-  // One line per request: method, path, status, milliseconds to the response head.
+  // One line per request: method, path, status, milliseconds to the response head. A response
+  // the server replaced (its file changed under it) is not the request's: only the final is logged.
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
-    deps.logger.info('request', {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+    const { status } = c.res;
+    void isFinalAnswer(c.req.raw).then((final) => {
+      if (!final) return;
+      deps.logger.info('request', {
+        method: c.req.method,
+        path: c.req.path,
+        status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
     });
   });
   app.use(hostCheck(deps.allowedHosts));

@@ -9,7 +9,7 @@ import type { Hono } from 'hono';
 import type { Logger } from './logger';
 import { OpenFiles } from './storage/open-files';
 import { ReadBuffers } from './storage/read-buffers';
-import { serverWritesFileBodies, takeFileBody } from './storage/send-file';
+import { serverWritesFileBodies, settleAnswer, takeFileBody } from './storage/send-file';
 import { RANGE_CHUNK_BYTES, writeFileRange } from './storage/write-file-range';
 
 export interface RunningServer {
@@ -45,13 +45,20 @@ export function startServer(
     if (env?.outgoing) serverWritesFileBodies(request);
     const response = await app.fetch(request, env as HttpBindings);
     const body = env?.outgoing ? takeFileBody(request, response) : undefined;
-    if (!body) return response;
+    if (!body) {
+      settleAnswer(request, true);
+      return response;
+    }
     const outgoing = env.outgoing as ServerResponse | Http2ServerResponse;
     /** The head and body were made from a file's last known stat, which no longer holds. */
     const changed = async () => !!body.stillSame && !(await body.stillSame);
     const answerAgain = () => {
-      if (!again && !outgoing.destroyed) return fetch(request, env, true);
+      if (!again && !outgoing.destroyed) {
+        settleAnswer(request, false);
+        return fetch(request, env, true);
+      }
       // Changed again between two looks: the client asks again.
+      settleAnswer(request, true);
       outgoing.destroy(new Error('the file kept changing while it was being sent'));
       return RESPONSE_ALREADY_SENT;
     };
@@ -62,7 +69,10 @@ export function startServer(
       return null;
     });
     if (lease === undefined) return answerAgain();
-    if (!lease) return RESPONSE_ALREADY_SENT;
+    if (!lease) {
+      settleAnswer(request, true);
+      return RESPONSE_ALREADY_SENT;
+    }
     const headers: Record<string, string | string[]> = Object.fromEntries(response.headers);
     const cookies = response.headers.getSetCookie();
     if (cookies.length > 0) headers['set-cookie'] = cookies;
@@ -78,6 +88,7 @@ export function startServer(
       lease.release();
       return answerAgain();
     }
+    settleAnswer(request, true);
     written
       .catch((error: Error) => options.logger.warn('file read failed', { error: error.message }))
       .finally(() => lease.release());

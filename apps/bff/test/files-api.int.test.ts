@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { problemSchema } from '@immichvr/shared';
 import sharp from 'sharp';
@@ -204,10 +204,17 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
       // Changed in place (same file, new bytes and length), then ranges of the first answer.
       await s.get(at);
       await writeFile(file, big(11));
+      const logged = s.requestLog.length;
       const range = await s.get(at, { headers: { Range: 'bytes=2097000-2097151' } });
       expect(
         Buffer.from(await range.arrayBuffer()).equals(big(11).subarray(2097000, 2097152)),
       ).toBe(true);
+      // Answered again, as the new file: logged once, as what the client got.
+      await expect
+        .poll(() => s.requestLog.slice(logged))
+        .toEqual([expect.objectContaining({ method: 'GET', path: at, status: 206 })]);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(s.requestLog.slice(logged)).toHaveLength(1);
       await expectServed(big(11));
     });
 
@@ -349,15 +356,23 @@ describe.each(ENGINES)('file endpoints on %s', (engine) => {
         (await s.get(`/api/media/${id}/depth`, { headers: { 'If-None-Match': '"depthsum"' } }))
           .status,
       ).toBe(304);
+      // Rewritten in place under the path's remembered look: the first answer, made from that look,
+      // is replaced by the server with the new file's. Still one read.
+      const mapFile = path.join(s.dataDir, 'depth', `${id}.png`);
+      const rewritten = Buffer.concat([await readFile(mapFile), Buffer.alloc(1000)]);
+      await writeFile(mapFile, rewritten);
+      const again = await s.get(`/api/media/${id}/depth`);
+      expect(Buffer.from(await again.arrayBuffer()).equals(rewritten)).toBe(true);
 
+      await new Promise((r) => setTimeout(r, 50));
       await s.deps.depthAccess.flush();
       const { rows } = await s.t.db.query<{ access_count: number; fresh: boolean }>(
         `SELECT access_count, accessed_at > now() - interval '1 minute' AS fresh
          FROM depth_map_cache WHERE id = $1`,
         [depthId],
       );
-      // Two GETs with a body plus the 304 revalidation: each is a read.
-      expect(rows[0]).toEqual({ access_count: 3, fresh: true });
+      // Three GETs with a body plus the 304 revalidation: each is a read, once.
+      expect(rows[0]).toEqual({ access_count: 4, fresh: true });
     });
 
     /** A 1024×768 map: left half near (60000), right half a gradient from 0 to ~30000. */

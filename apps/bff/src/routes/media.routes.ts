@@ -16,7 +16,12 @@ import { previewOf } from '../services/preview.service';
 import { requestReprocess } from '../services/processing.service';
 import { uploadMedia } from '../services/upload.service';
 import type { LocatedFile, LocateOptions } from '../storage/file-locator';
-import { FileChangedError, sendFile, serverWritesFileBodiesOf } from '../storage/send-file';
+import {
+  FileChangedError,
+  isFinalAnswer,
+  sendFile,
+  serverWritesFileBodiesOf,
+} from '../storage/send-file';
 import { routePath } from './route-path';
 import { parseInput } from './validate';
 
@@ -94,7 +99,11 @@ export function mediaRoutes(deps: AppDeps) {
           c.req.raw,
           (locate) => files.depthMap(mediaId, locate),
           (found) => {
-            if (c.req.method === 'GET' && !recorded) deps.depthAccess.record(found.row.id);
+            // Once per request: not again for a response remade (its file changed under it).
+            if (c.req.method === 'GET' && !recorded)
+              void isFinalAnswer(c.req.raw).then(
+                (final) => final && deps.depthAccess.record(found.row.id),
+              );
             recorded = true;
             return sendFile(c.req.raw, found.file, {
               stats: found.stats,

@@ -46,9 +46,39 @@ export interface FileBody {
  */
 const leftToServer = new WeakMap<Request, FileBody | null>();
 
-/** This request's server writes the file bodies of its responses (see takeFileBody). */
+/**
+ * Per dispatch of a request whose server writes file bodies: settled true once its response is the
+ * one the client gets, false when the server answers the request again instead (the file changed
+ * under a body made from its last known stat, see node-server.ts). One per dispatch: a request
+ * answered again is dispatched again, and each dispatch hears about its own response.
+ */
+const answers = new WeakMap<Request, { settled: Promise<boolean>; settle(final: boolean): void }>();
+
+/**
+ * This request's server writes the file bodies of its responses (see takeFileBody), and says of
+ * each dispatch's response whether it is the final answer (settleAnswer); called per dispatch.
+ */
 export function serverWritesFileBodies(request: Request): void {
   leftToServer.set(request, null);
+  let settle: (final: boolean) => void = () => undefined;
+  const settled = new Promise<boolean>((resolve) => {
+    settle = resolve;
+  });
+  answers.set(request, { settled, settle });
+}
+
+/**
+ * Whether this dispatch's response is the one the client gets (see `answers`): for what is said
+ * once per request (its log line, a depth map's read). Ask after the response is made. True at
+ * once where the server does not write file bodies itself: the response is always final there.
+ */
+export function isFinalAnswer(request: Request): Promise<boolean> {
+  return answers.get(request)?.settled ?? Promise.resolve(true);
+}
+
+/** The server's word on this dispatch's response (see isFinalAnswer). */
+export function settleAnswer(request: Request, final: boolean): void {
+  answers.get(request)?.settle(final);
 }
 
 /** Whether this request's server writes file bodies itself (serverWritesFileBodies). */

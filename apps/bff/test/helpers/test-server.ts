@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from '../../src/app';
 import { type AppDeps, createAppDeps } from '../../src/app-deps';
 import type { ImmichEnv } from '../../src/env';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { startServer } from '../../src/node-server';
 import { createDepthWorker } from '../../src/worker/create-worker';
 import { createTestDatabase, type TestDatabase, type TestEngine } from './test-database';
@@ -15,6 +15,8 @@ export interface TestServer {
   t: TestDatabase;
   deps: AppDeps;
   dataDir: string;
+  /** The request log's lines so far (method, path, status, ms), in order. */
+  requestLog: Array<Record<string, unknown>>;
   /** fetch relative to the server. */
   get(pathname: string, init?: RequestInit): Promise<Response>;
   close(): Promise<void>;
@@ -50,7 +52,15 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const t = await createTestDatabase(engine);
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'immichvr-api-')));
-  const logger = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const logged = createLogger(process.env.TEST_LOG_LEVEL === 'debug' ? 'debug' : 'silent');
+  const requestLog: Array<Record<string, unknown>> = [];
+  const logger: Logger = {
+    ...logged,
+    info: (msg, fields) => {
+      if (msg === 'request') requestLog.push({ ...fields });
+      logged.info(msg, fields);
+    },
+  };
   const deps = await createAppDeps(t.db, logger, {
     dataDir,
     ffmpegPath: 'ffmpeg',
@@ -105,6 +115,7 @@ export async function startTestServer(
     t,
     deps,
     dataDir,
+    requestLog,
     get: (pathname, init) => fetch(`${server.url}${pathname}`, init),
     async close() {
       await server.close();
