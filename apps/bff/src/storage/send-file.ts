@@ -40,50 +40,48 @@ export interface FileBody {
 }
 
 /**
- * Requests whose server writes file bodies itself (node-server.ts), with the body sendFile left
- * to it (null until there is one). Kept by request, not on the response: a middleware that makes
- * the response anew keeps its headers and status, and the server still finds the file.
+ * The current dispatch of each request whose server writes file bodies itself (node-server.ts),
+ * made anew per dispatch (a request answered again is dispatched again):
+ * - `body`: the file body sendFile left to the server (null until there is one). Kept by request,
+ *   not on the response: a middleware that makes the response anew keeps its headers and status,
+ *   and the server still finds the file.
+ * - `final`: settled true once this dispatch's response is the one the client gets, false when the
+ *   server answers the request again instead (the file changed under a body made from its last
+ *   known stat).
  */
-const leftToServer = new WeakMap<Request, FileBody | null>();
+interface Dispatch {
+  body: FileBody | null;
+  final: Promise<boolean>;
+  settle(final: boolean): void;
+}
+const dispatches = new WeakMap<Request, Dispatch>();
 
-/**
- * Per dispatch of a request whose server writes file bodies: settled true once its response is the
- * one the client gets, false when the server answers the request again instead (the file changed
- * under a body made from its last known stat, see node-server.ts). One per dispatch: a request
- * answered again is dispatched again, and each dispatch hears about its own response.
- */
-const answers = new WeakMap<Request, { settled: Promise<boolean>; settle(final: boolean): void }>();
-
-/**
- * This request's server writes the file bodies of its responses (see takeFileBody), and says of
- * each dispatch's response whether it is the final answer (settleAnswer); called per dispatch.
- */
+/** This request's server writes the file bodies of its responses (takeFileBody, settleAnswer). */
 export function serverWritesFileBodies(request: Request): void {
-  leftToServer.set(request, null);
   let settle: (final: boolean) => void = () => undefined;
-  const settled = new Promise<boolean>((resolve) => {
+  const final = new Promise<boolean>((resolve) => {
     settle = resolve;
   });
-  answers.set(request, { settled, settle });
-}
-
-/**
- * Whether this dispatch's response is the one the client gets (see `answers`): for what is said
- * once per request (its log line, a depth map's read). Ask after the response is made. True at
- * once where the server does not write file bodies itself: the response is always final there.
- */
-export function isFinalAnswer(request: Request): Promise<boolean> {
-  return answers.get(request)?.settled ?? Promise.resolve(true);
-}
-
-/** The server's word on this dispatch's response (see isFinalAnswer). */
-export function settleAnswer(request: Request, final: boolean): void {
-  answers.get(request)?.settle(final);
+  dispatches.set(request, { body: null, final, settle });
 }
 
 /** Whether this request's server writes file bodies itself (serverWritesFileBodies). */
 export function serverWritesFileBodiesOf(request: Request): boolean {
-  return leftToServer.has(request);
+  return dispatches.has(request);
+}
+
+/**
+ * Whether this dispatch's response is the one the client gets: for what is said once per request
+ * (its log line, a depth map's read). Ask after the response is made. True at once where the
+ * server does not write file bodies itself: the response is always final there.
+ */
+export function isFinalAnswer(request: Request): Promise<boolean> {
+  return dispatches.get(request)?.final ?? Promise.resolve(true);
+}
+
+/** The server's word on this dispatch's response (see isFinalAnswer). */
+export function settleAnswer(request: Request, final: boolean): void {
+  dispatches.get(request)?.settle(final);
 }
 
 /**
@@ -91,9 +89,10 @@ export function serverWritesFileBodiesOf(request: Request): boolean {
  * (same status and length): taken, so a request answered again gets its own.
  */
 export function takeFileBody(request: Request, response: Response): FileBody | undefined {
-  const body = leftToServer.get(request);
-  if (!body) return undefined;
-  leftToServer.set(request, null);
+  const dispatch = dispatches.get(request);
+  const body = dispatch?.body;
+  if (!dispatch || !body) return undefined;
+  dispatch.body = null;
   const length = String(body.end - body.start + 1);
   if (response.status !== body.status || response.headers.get('content-length') !== length)
     return undefined;
@@ -167,8 +166,9 @@ export async function sendFile(
     ...(options.stillSame ? { stillSame: options.stillSame } : {}),
   };
   // The server writes it: no web stream is made (it cost ~12% of a 1 MB range's throughput).
-  if (serverWritesFileBodiesOf(request)) {
-    leftToServer.set(request, body);
+  const dispatch = dispatches.get(request);
+  if (dispatch) {
+    dispatch.body = body;
     return new Response(null, { status, headers });
   }
   return new Response(lazyFileStream(body), { status, headers });
